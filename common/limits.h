@@ -1,0 +1,21 @@
+#ifndef IMPORTAI_COMMON_LIMITS_H_
+#define IMPORTAI_COMMON_LIMITS_H_
+
+#include <cstdint>
+
+namespace importai {
+
+// AIP-158 page sizes: 0 means the default, larger requests are capped.
+inline constexpr int kDefaultPageSize = 20;
+inline constexpr int kMaxPageSize = 100;
+
+// Default cap on the text of one IngestIssues request (--max_ingest_bytes).
+inline constexpr int64_t kDefaultMaxIngestBytes = 16 << 20;
+
+// Room for the request's other fields and framing on top of the text, so a
+// request at the ingest limit is not refused by gRPC's receive limit first.
+inline constexpr int64_t kIngestEnvelopeBytes = 64 << 10;
+
+}  // namespace importai
+
+#endif  // IMPORTAI_COMMON_LIMITS_H_

@@ -1,0 +1,95 @@
+#ifndef IMPORTAI_STORAGE_ARCHIVE_STORE_H_
+#define IMPORTAI_STORAGE_ARCHIVE_STORE_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "importai/v1/archive_service.pb.h"
+#include "importai/v1/ingest_service.pb.h"
+#include "importai/v1/resources.pb.h"
+
+namespace importai::storage {
+
+// Position of a section in list order (issue newest first, then ordinal).
+struct SectionPosition {
+  int32_t issue_number = 0;
+  int32_t ordinal = 0;
+};
+
+// What writing one parsed issue copy did.
+struct WriteOutcome {
+  v1::IngestOutcome outcome = v1::INGEST_OUTCOME_UNSPECIFIED;
+  // Revision of the stored issue after this copy; 0 for a change that a
+  // dry run would have made.
+  int64_t revision = 0;
+};
+
+struct WriteResult {
+  std::vector<WriteOutcome> outcomes;  // one per input copy, in input order
+  int64_t head_revision = 0;
+};
+
+// The archive's durable state: issues, their sections and tales, and the
+// revision log that records every change.
+//
+// Thread-safe: any method may be called from any thread concurrently. Writes
+// are serialized; reads see either all of a write or none of it.
+//
+// Errors common to every method: UNAVAILABLE when the disk fails (I/O error,
+// no space), INTERNAL for corrupt data. Issue numbers and ordinals are >= 1.
+class ArchiveStore {
+ public:
+  virtual ~ArchiveStore() = default;
+
+  // The issue with every section and its tale. NOT_FOUND if absent.
+  virtual absl::StatusOr<v1::Issue> GetIssue(int32_t number) = 0;
+
+  // At most `limit` issues numbered below `before` (0: from the newest),
+  // newest first.
+  virtual absl::StatusOr<std::vector<v1::Issue>> ListIssues(int32_t before,
+                                                            int limit) = 0;
+
+  // NOT_FOUND if the issue or the section is absent.
+  virtual absl::StatusOr<v1::Section> GetSection(int32_t number,
+                                                 int32_t ordinal) = 0;
+
+  // At most `limit` sections in list order strictly after `after` (all of them
+  // when `after` is zero). With `only_issue` > 0, just that issue's sections.
+  virtual absl::StatusOr<std::vector<v1::Section>> ListSections(
+      SectionPosition after, int32_t only_issue, int limit) = 0;
+
+  // NOT_FOUND if the issue is absent or has no tale.
+  virtual absl::StatusOr<v1::Tale> GetTale(int32_t number) = 0;
+
+  // At most `limit` tales of issues numbered below `before` (0: from the
+  // newest), newest first.
+  virtual absl::StatusOr<std::vector<v1::Tale>> ListTales(int32_t before,
+                                                          int limit) = 0;
+
+  // Stores parsed issue copies in one atomic, synced write, in input order. A
+  // copy whose content_hash equals the stored one (or an earlier copy's in the
+  // same call) is UNCHANGED; any other is CREATED or UPDATED and takes the
+  // next revision, with a log entry carrying the issue as written.
+  // REQUIRES: each copy has number, content_hash and its parsed fields set.
+  // With `dry_run`, reports the outcomes and stores nothing.
+  // On error nothing is stored.
+  virtual absl::StatusOr<WriteResult> WriteIssues(
+      absl::Span<const v1::Issue> copies, absl::Time commit_time,
+      bool dry_run) = 0;
+
+  // The newest committed revision; 0 for an empty archive.
+  virtual int64_t HeadRevision() = 0;
+
+  // At most `limit` log entries with revision >= `start`, in revision order.
+  // Each is the feed event of that change (type, revision, issue as written,
+  // commit time).
+  virtual absl::StatusOr<std::vector<v1::WatchIssuesResponse>> ReadRevisions(
+      int64_t start, int limit) = 0;
+};
+
+}  // namespace importai::storage
+
+#endif  // IMPORTAI_STORAGE_ARCHIVE_STORE_H_

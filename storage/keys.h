@@ -1,0 +1,33 @@
+#ifndef IMPORTAI_STORAGE_KEYS_H_
+#define IMPORTAI_STORAGE_KEYS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+// Key layout. Issue numbers are stored inverted and big-endian so that a
+// forward range scan walks issues newest first; a List page is then one Seek
+// plus `limit` Next()s.
+//
+//   issues   : issue_key(n)                -> Issue (full)
+//   sections : issue_key(n) + be32(ordinal) -> Section
+//   tales    : issue_key(n)                -> Tale
+//   log      : be64(revision)              -> WatchIssuesResponse
+//   default  : "head_revision"             -> be64(revision)
+namespace importai::storage::keys {
+
+inline constexpr absl::string_view kHeadRevision = "head_revision";
+inline constexpr size_t kIssueKeySize = 4;
+
+std::string IssueKey(int32_t number);
+std::string SectionKey(int32_t number, int32_t ordinal);
+std::string RevisionKey(int64_t revision);
+
+// Decoders return false when `key` has the wrong size.
+bool DecodeIssueKey(absl::string_view key, int32_t* number);
+bool DecodeRevision(absl::string_view value, int64_t* revision);
+
+}  // namespace importai::storage::keys
+
+#endif  // IMPORTAI_STORAGE_KEYS_H_

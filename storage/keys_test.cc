@@ -1,0 +1,37 @@
+#include "storage/keys.h"
+
+#include "gtest/gtest.h"
+
+namespace importai::storage::keys {
+namespace {
+
+TEST(KeysTest, NewerIssuesSortFirst) {
+  EXPECT_LT(IssueKey(387), IssueKey(386));
+  EXPECT_LT(IssueKey(100000), IssueKey(1));
+}
+
+TEST(KeysTest, SectionsSortByIssueNewestFirstThenOrdinal) {
+  EXPECT_LT(SectionKey(387, 1), SectionKey(387, 2));
+  EXPECT_LT(SectionKey(387, 9), SectionKey(386, 1));
+  EXPECT_EQ(SectionKey(387, 3).substr(0, kIssueKeySize), IssueKey(387));
+}
+
+TEST(KeysTest, RevisionsSortAscending) {
+  EXPECT_LT(RevisionKey(9), RevisionKey(10));
+  EXPECT_LT(RevisionKey(255), RevisionKey(256));
+}
+
+TEST(KeysTest, DecodersRoundTripAndRejectWrongSizes) {
+  int32_t number = 0;
+  ASSERT_TRUE(DecodeIssueKey(SectionKey(383, 4), &number));
+  EXPECT_EQ(number, 383);
+  EXPECT_FALSE(DecodeIssueKey("ab", &number));
+
+  int64_t revision = 0;
+  ASSERT_TRUE(DecodeRevision(RevisionKey(1234567890123), &revision));
+  EXPECT_EQ(revision, 1234567890123);
+  EXPECT_FALSE(DecodeRevision("short", &revision));
+}
+
+}  // namespace
+}  // namespace importai::storage::keys

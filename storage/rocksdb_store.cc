@@ -1,0 +1,278 @@
+#include "storage/rocksdb_store.h"
+
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
+#include "rocksdb/utilities/options_util.h"
+#include "storage/keys.h"
+#include "storage/rocksdb_status.h"
+
+namespace importai::storage {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// Order matters: RocksDbStore's Families takes the handles in this order.
+const char* const kFamilyNames[] = {"default", "issues", "sections", "tales",
+                                    "log"};
+
+rocksdb::ColumnFamilyOptions FamilyOptions(
+    const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  // Point lookups (GetIssue, GetSection) skip SST files without the key.
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions options;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.compression = rocksdb::kLZ4Compression;
+  return options;
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time time) {
+  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
+}
+
+// Stages the rows of `issue` (and the removal of rows `previous` had that
+// `issue` no longer has) into `batch`.
+void StageIssueRows(const v1::Issue& issue, const v1::Issue* previous,
+                    rocksdb::ColumnFamilyHandle* issues,
+                    rocksdb::ColumnFamilyHandle* sections,
+                    rocksdb::ColumnFamilyHandle* tales,
+                    rocksdb::WriteBatch* batch) {
+  const int32_t number = issue.number();
+  batch->Put(issues, keys::IssueKey(number), issue.SerializeAsString());
+  for (const v1::Section& section : issue.sections()) {
+    batch->Put(sections, keys::SectionKey(number, section.ordinal()),
+               section.SerializeAsString());
+  }
+  if (previous != nullptr) {
+    for (const v1::Section& old : previous->sections()) {
+      if (old.ordinal() > issue.sections_size()) {
+        batch->Delete(sections, keys::SectionKey(number, old.ordinal()));
+      }
+    }
+  }
+  if (issue.has_tale()) {
+    batch->Put(tales, keys::IssueKey(number), issue.tale().SerializeAsString());
+  } else if (previous != nullptr && previous->has_tale()) {
+    batch->Delete(tales, keys::IssueKey(number));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
+    const std::string& dir, const RocksDbStoreOptions& options) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  if (options.env != nullptr) db_options.env = options.env;
+  std::shared_ptr<rocksdb::Cache> cache =
+      rocksdb::NewLRUCache(options.block_cache_bytes);
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kFamilyNames) {
+    descriptors.emplace_back(name, FamilyOptions(cache));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw_db = nullptr;
+  IMPORTAI_RETURN_IF_ERROR(FromRocksDb(
+      rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw_db),
+      absl::StrCat("open data directory \"", dir, "\"")));
+  std::unique_ptr<rocksdb::DB> db(raw_db);
+
+  std::string head_value;
+  int64_t head = 0;
+  rocksdb::Status read =
+      db->Get(rocksdb::ReadOptions(), handles[0],
+              std::string(keys::kHeadRevision), &head_value);
+  if (read.ok()) {
+    if (!keys::DecodeRevision(head_value, &head)) {
+      for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+      return absl::InternalError(
+          absl::StrCat("data directory \"", dir, "\": corrupt head revision"));
+    }
+  } else if (!read.IsNotFound()) {
+    for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+    return FromRocksDb(read, "read head revision");
+  }
+  return std::unique_ptr<RocksDbStore>(
+      new RocksDbStore(std::move(db), std::move(handles), head));
+}
+
+RocksDbStore::RocksDbStore(std::unique_ptr<rocksdb::DB> db,
+                           std::vector<rocksdb::ColumnFamilyHandle*> handles,
+                           int64_t head_revision)
+    : db_(std::move(db)),
+      handles_(std::move(handles)),
+      families_{handles_[0], handles_[1], handles_[2], handles_[3], handles_[4]},
+      head_revision_(head_revision) {}
+
+RocksDbStore::~RocksDbStore() {
+  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+  db_->Close().PermitUncheckedError();
+}
+
+template <typename Message>
+absl::StatusOr<Message> RocksDbStore::ReadMessage(
+    rocksdb::ColumnFamilyHandle* family, const std::string& key,
+    absl::string_view what) {
+  rocksdb::PinnableSlice value;
+  rocksdb::Status status =
+      db_->Get(rocksdb::ReadOptions(), family, key, &value);
+  if (status.IsNotFound()) return absl::NotFoundError(absl::StrCat(what, " not found"));
+  IMPORTAI_RETURN_IF_ERROR(FromRocksDb(status, absl::StrCat("read ", what)));
+  Message message;
+  if (!message.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return absl::InternalError(absl::StrCat("read ", what, ": corrupt value"));
+  }
+  return message;
+}
+
+template <typename Message>
+absl::StatusOr<std::vector<Message>> RocksDbStore::ScanMessages(
+    rocksdb::ColumnFamilyHandle* family, const std::string& start_key,
+    absl::string_view prefix, int limit, absl::string_view what) {
+  std::vector<Message> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), family));
+  for (it->Seek(start_key); it->Valid() && static_cast<int>(out.size()) < limit;
+       it->Next()) {
+    if (!it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
+    Message& message = out.emplace_back();
+    if (!message.ParseFromArray(it->value().data(),
+                                static_cast<int>(it->value().size()))) {
+      return absl::InternalError(absl::StrCat("scan ", what, ": corrupt value"));
+    }
+  }
+  IMPORTAI_RETURN_IF_ERROR(FromRocksDb(it->status(), absl::StrCat("scan ", what)));
+  return out;
+}
+
+absl::StatusOr<v1::Issue> RocksDbStore::GetIssue(int32_t number) {
+  return ReadMessage<v1::Issue>(families_.issues, keys::IssueKey(number),
+                                absl::StrCat("issue ", number));
+}
+
+absl::StatusOr<std::vector<v1::Issue>> RocksDbStore::ListIssues(int32_t before,
+                                                                int limit) {
+  // Issue keys are inverted: "below `before`" starts right after its key.
+  std::string start = before > 0 ? keys::IssueKey(before - 1) : std::string();
+  return ScanMessages<v1::Issue>(families_.issues, start, "", limit, "issues");
+}
+
+absl::StatusOr<v1::Section> RocksDbStore::GetSection(int32_t number,
+                                                     int32_t ordinal) {
+  return ReadMessage<v1::Section>(
+      families_.sections, keys::SectionKey(number, ordinal),
+      absl::StrCat("issue ", number, " section ", ordinal));
+}
+
+absl::StatusOr<std::vector<v1::Section>> RocksDbStore::ListSections(
+    SectionPosition after, int32_t only_issue, int limit) {
+  std::string start;
+  if (after.issue_number > 0) {
+    start = keys::SectionKey(after.issue_number, after.ordinal + 1);
+  } else if (only_issue > 0) {
+    start = keys::IssueKey(only_issue);
+  }
+  std::string prefix = only_issue > 0 ? keys::IssueKey(only_issue) : "";
+  return ScanMessages<v1::Section>(families_.sections, start, prefix, limit,
+                                   "sections");
+}
+
+absl::StatusOr<v1::Tale> RocksDbStore::GetTale(int32_t number) {
+  return ReadMessage<v1::Tale>(families_.tales, keys::IssueKey(number),
+                               absl::StrCat("tale of issue ", number));
+}
+
+absl::StatusOr<std::vector<v1::Tale>> RocksDbStore::ListTales(int32_t before,
+                                                              int limit) {
+  std::string start = before > 0 ? keys::IssueKey(before - 1) : std::string();
+  return ScanMessages<v1::Tale>(families_.tales, start, "", limit, "tales");
+}
+
+int64_t RocksDbStore::HeadRevision() { return head_revision_.load(); }
+
+absl::StatusOr<std::vector<v1::WatchIssuesResponse>>
+RocksDbStore::ReadRevisions(int64_t start, int limit) {
+  return ScanMessages<v1::WatchIssuesResponse>(
+      families_.log, keys::RevisionKey(start < 1 ? 1 : start), "", limit,
+      "revision log");
+}
+
+absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
+    absl::Span<const v1::Issue> copies, absl::Time commit_time, bool dry_run) {
+  absl::MutexLock lock(&write_mu_);
+  WriteResult result;
+  int64_t head = head_revision_.load();
+  const int64_t committed_head = head;
+  rocksdb::WriteBatch batch;
+  // Issues as this request leaves them, so a later copy compares with an
+  // earlier one of the same request rather than with the stored version.
+  absl::flat_hash_map<int32_t, v1::Issue> latest;
+  const google::protobuf::Timestamp commit_timestamp = ToTimestamp(commit_time);
+
+  for (const v1::Issue& copy : copies) {
+    const v1::Issue* previous = nullptr;
+    auto staged = latest.find(copy.number());
+    if (staged != latest.end()) {
+      previous = &staged->second;
+    } else {
+      absl::StatusOr<v1::Issue> stored = GetIssue(copy.number());
+      if (stored.ok()) {
+        previous = &latest.emplace(copy.number(), *std::move(stored)).first->second;
+      } else if (!absl::IsNotFound(stored.status())) {
+        return stored.status();
+      }
+    }
+    if (previous != nullptr && previous->content_hash() == copy.content_hash()) {
+      // In a dry run, a revision this request staged was never committed.
+      const bool committed = previous->revision() <= committed_head;
+      result.outcomes.push_back({v1::INGEST_OUTCOME_UNCHANGED,
+                                 dry_run && !committed ? 0 : previous->revision()});
+      continue;
+    }
+    const bool created = previous == nullptr;
+    v1::Issue issue = copy;
+    issue.set_revision(++head);
+    *issue.mutable_create_time() =
+        created ? commit_timestamp : previous->create_time();
+    *issue.mutable_update_time() = commit_timestamp;
+    result.outcomes.push_back(
+        {created ? v1::INGEST_OUTCOME_CREATED : v1::INGEST_OUTCOME_UPDATED,
+         dry_run ? 0 : head});
+
+    StageIssueRows(issue, previous, families_.issues, families_.sections,
+                   families_.tales, &batch);
+    v1::WatchIssuesResponse event;
+    event.set_type(created ? v1::EVENT_TYPE_CREATED : v1::EVENT_TYPE_UPDATED);
+    event.set_revision(head);
+    *event.mutable_commit_time() = commit_timestamp;
+    *event.mutable_issue() = issue;
+    batch.Put(families_.log, keys::RevisionKey(head), event.SerializeAsString());
+    latest[copy.number()] = std::move(issue);
+  }
+
+  if (dry_run || head == committed_head) {
+    result.head_revision = committed_head;
+    return result;
+  }
+  batch.Put(families_.meta, std::string(keys::kHeadRevision),
+            keys::RevisionKey(head));
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  IMPORTAI_RETURN_IF_ERROR(FromRocksDb(
+      db_->Write(write_options, &batch),
+      absl::StrCat("write revisions ", committed_head + 1, " to ", head)));
+  head_revision_.store(head);
+  result.head_revision = head;
+  return result;
+}
+
+}  // namespace importai::storage

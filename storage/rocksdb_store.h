@@ -1,0 +1,95 @@
+#ifndef IMPORTAI_STORAGE_ROCKSDB_STORE_H_
+#define IMPORTAI_STORAGE_ROCKSDB_STORE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "rocksdb/db.h"
+#include "storage/archive_store.h"
+
+namespace importai::storage {
+
+struct RocksDbStoreOptions {
+  // Shared LRU block cache for every column family.
+  size_t block_cache_bytes = 64 << 20;
+  // Filesystem seam for fault-injection tests; null means the default Env.
+  rocksdb::Env* env = nullptr;
+};
+
+// ArchiveStore on an embedded RocksDB. Every WriteIssues is one WriteBatch
+// written with a synced WAL, so an acknowledged write survives a crash.
+class RocksDbStore final : public ArchiveStore {
+ public:
+  // Opens (creating if missing) the database in `dir`. UNAVAILABLE if the
+  // directory cannot be used or another process holds it; INTERNAL if the
+  // data is corrupt.
+  static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(
+      const std::string& dir, const RocksDbStoreOptions& options = {});
+
+  ~RocksDbStore() override;
+
+  absl::StatusOr<v1::Issue> GetIssue(int32_t number) override;
+  absl::StatusOr<std::vector<v1::Issue>> ListIssues(int32_t before,
+                                                    int limit) override;
+  absl::StatusOr<v1::Section> GetSection(int32_t number,
+                                         int32_t ordinal) override;
+  absl::StatusOr<std::vector<v1::Section>> ListSections(
+      SectionPosition after, int32_t only_issue, int limit) override;
+  absl::StatusOr<v1::Tale> GetTale(int32_t number) override;
+  absl::StatusOr<std::vector<v1::Tale>> ListTales(int32_t before,
+                                                  int limit) override;
+  absl::StatusOr<WriteResult> WriteIssues(absl::Span<const v1::Issue> copies,
+                                          absl::Time commit_time,
+                                          bool dry_run) override
+      ABSL_LOCKS_EXCLUDED(write_mu_);
+  int64_t HeadRevision() override;
+  absl::StatusOr<std::vector<v1::WatchIssuesResponse>> ReadRevisions(
+      int64_t start, int limit) override;
+
+ private:
+  struct Families {
+    rocksdb::ColumnFamilyHandle* meta = nullptr;
+    rocksdb::ColumnFamilyHandle* issues = nullptr;
+    rocksdb::ColumnFamilyHandle* sections = nullptr;
+    rocksdb::ColumnFamilyHandle* tales = nullptr;
+    rocksdb::ColumnFamilyHandle* log = nullptr;
+  };
+
+  RocksDbStore(std::unique_ptr<rocksdb::DB> db,
+               std::vector<rocksdb::ColumnFamilyHandle*> handles,
+               int64_t head_revision);
+
+  // Reads and parses one value. NOT_FOUND (naming `what`) if absent.
+  template <typename Message>
+  absl::StatusOr<Message> ReadMessage(rocksdb::ColumnFamilyHandle* family,
+                                      const std::string& key,
+                                      absl::string_view what);
+
+  // Up to `limit` values of `family` from `start_key` on, in key order,
+  // stopping at the first key that does not begin with `prefix`.
+  template <typename Message>
+  absl::StatusOr<std::vector<Message>> ScanMessages(
+      rocksdb::ColumnFamilyHandle* family, const std::string& start_key,
+      absl::string_view prefix, int limit, absl::string_view what);
+
+  // The issue as stored, or nullopt-like NOT_FOUND.
+  absl::StatusOr<v1::Issue> ReadStoredIssue(int32_t number);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  Families families_;
+  // Serializes WriteIssues so outcomes are decided against committed state.
+  absl::Mutex write_mu_;
+  // Written only under write_mu_, after the batch commits; read lock-free.
+  std::atomic<int64_t> head_revision_;
+};
+
+}  // namespace importai::storage
+
+#endif  // IMPORTAI_STORAGE_ROCKSDB_STORE_H_
