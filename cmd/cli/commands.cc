@@ -1,0 +1,230 @@
+#include "cmd/cli/commands.h"
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "cmd/cli/text_format.h"
+#include "common/limits.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "importai/v1/archive_service.grpc.pb.h"
+#include "importai/v1/ingest_service.grpc.pb.h"
+
+namespace importai::cli {
+namespace {
+
+// One invocation: the stubs, the options and where output goes.
+class Client {
+ public:
+  Client(const CliOptions& options, std::ostream& out, std::ostream& err)
+      : options_(options), out_(out), err_(err) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(-1);
+    args.SetMaxSendMessageSize(-1);
+    auto channel = grpc::CreateCustomChannel(
+        options.server, grpc::InsecureChannelCredentials(), args);
+    archive_ = v1::ArchiveService::NewStub(channel);
+    ingest_ = v1::IngestService::NewStub(channel);
+  }
+
+  int Ingest(const std::vector<std::string>& files);
+  int Get(const std::string& issue);
+  int List();
+  int Sections(const std::string& issue);
+  int Tale(const std::string& issue);
+
+  int Usage(const std::string& problem) {
+    err_ << "importai: " << problem << "\n" << kUsage;
+    return kExitUsage;
+  }
+
+ private:
+  std::unique_ptr<grpc::ClientContext> Context() const {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() +
+                          absl::ToChronoNanoseconds(options_.timeout));
+    return context;
+  }
+
+  // Prints `status` for `what` to stderr; true if it was OK.
+  bool Check(const grpc::Status& status, const std::string& what) {
+    if (status.ok()) return true;
+    err_ << "importai: " << what << ": " << StatusCodeName(status.error_code())
+         << ": " << status.error_message() << "\n";
+    return false;
+  }
+
+  static const char* StatusCodeName(grpc::StatusCode code);
+
+  const CliOptions& options_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::unique_ptr<v1::ArchiveService::Stub> archive_;
+  std::unique_ptr<v1::IngestService::Stub> ingest_;
+};
+
+const char* Client::StatusCodeName(grpc::StatusCode code) {
+  static const char* const kNames[] = {
+      "OK",           "CANCELLED",         "UNKNOWN",      "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED", "NOT_FOUND",    "ALREADY_EXISTS", "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL",         "UNAVAILABLE",  "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  int index = static_cast<int>(code);
+  return index >= 0 && index < 17 ? kNames[index] : "UNKNOWN";
+}
+
+// "387" or "issues/387" -> "issues/387"; "-" stays the wildcard.
+std::string IssueNameFromArg(const std::string& arg) {
+  if (arg == "-" ) return "issues/-";
+  return absl::StartsWith(arg, "issues/") ? arg : absl::StrCat("issues/", arg);
+}
+
+bool ReadInput(const std::string& file, std::string* text, std::ostream& err) {
+  if (file == "-") {
+    text->assign(std::istreambuf_iterator<char>(std::cin), {});
+    return true;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    err << "importai: ingest: cannot read \"" << file << "\"\n";
+    return false;
+  }
+  text->assign(std::istreambuf_iterator<char>(in), {});
+  return true;
+}
+
+int Client::Ingest(const std::vector<std::string>& files) {
+  if (files.empty()) return Usage("ingest: name at least one FILE, or - for stdin");
+  // One request per file, so each file is stored whole or not at all.
+  for (const std::string& file : files) {
+    v1::IngestIssuesRequest request;
+    if (!ReadInput(file, request.mutable_text(), err_)) return kExitFailed;
+    request.set_source(options_.source.empty() ? file : options_.source);
+    request.set_validate_only(options_.validate_only);
+    v1::IngestIssuesResponse response;
+    if (!Check(ingest_->IngestIssues(Context().get(), request, &response),
+               absl::StrCat("ingest ", file))) {
+      return kExitFailed;
+    }
+    if (options_.json) {
+      out_ << FormatJson(response);
+      continue;
+    }
+    for (const v1::IngestResult& result : response.results()) {
+      out_ << FormatIngestResult(result);
+    }
+    out_ << file << ": " << response.results_size() << " issue copies, head revision "
+         << response.head_revision()
+         << (options_.validate_only ? " (validate only: nothing stored)" : "")
+         << "\n";
+  }
+  return kExitOk;
+}
+
+int Client::Get(const std::string& issue) {
+  v1::GetIssueRequest request;
+  request.set_name(IssueNameFromArg(issue));
+  request.set_view(options_.view);
+  v1::Issue response;
+  if (!Check(archive_->GetIssue(Context().get(), request, &response),
+             "get " + request.name())) {
+    return kExitFailed;
+  }
+  out_ << (options_.json ? FormatJson(response) : FormatIssue(response));
+  return kExitOk;
+}
+
+int Client::List() {
+  v1::ListIssuesRequest request;
+  request.set_page_size(options_.page_size);
+  request.set_page_token(options_.page_token);
+  request.set_view(options_.view);
+  v1::ListIssuesResponse response;
+  if (!Check(archive_->ListIssues(Context().get(), request, &response), "list")) {
+    return kExitFailed;
+  }
+  if (options_.json) {
+    out_ << FormatJson(response);
+    return kExitOk;
+  }
+  for (const v1::Issue& issue : response.issues()) out_ << FormatIssueLine(issue);
+  if (!response.next_page_token().empty()) {
+    out_ << "more: --page_token=" << response.next_page_token() << "\n";
+  }
+  return kExitOk;
+}
+
+int Client::Sections(const std::string& issue) {
+  v1::ListSectionsRequest request;
+  request.set_parent(IssueNameFromArg(issue));
+  request.set_page_size(options_.page_size);
+  request.set_page_token(options_.page_token);
+  v1::ListSectionsResponse response;
+  if (!Check(archive_->ListSections(Context().get(), request, &response),
+             "sections " + request.parent())) {
+    return kExitFailed;
+  }
+  if (options_.json) {
+    out_ << FormatJson(response);
+    return kExitOk;
+  }
+  for (const v1::Section& section : response.sections()) {
+    out_ << FormatSection(section);
+  }
+  if (!response.next_page_token().empty()) {
+    out_ << "more: --page_token=" << response.next_page_token() << "\n";
+  }
+  return kExitOk;
+}
+
+int Client::Tale(const std::string& issue) {
+  v1::GetTaleRequest request;
+  request.set_name(IssueNameFromArg(issue) + "/tale");
+  v1::Tale response;
+  if (!Check(archive_->GetTale(Context().get(), request, &response),
+             "tale " + request.name())) {
+    return kExitFailed;
+  }
+  out_ << (options_.json ? FormatJson(response) : FormatTale(response));
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunCommand(const std::vector<std::string>& args, const CliOptions& options,
+               std::ostream& out, std::ostream& err) {
+  Client client(options, out, err);
+  if (args.empty()) return client.Usage("no command given");
+  const std::string& command = args[0];
+  const std::vector<std::string> operands(args.begin() + 1, args.end());
+  auto one_operand = [&](auto run) {
+    if (operands.size() != 1) {
+      return client.Usage(absl::StrCat(command, ": expects one issue number"));
+    }
+    return run(operands[0]);
+  };
+  if (command == "ingest") return client.Ingest(operands);
+  if (command == "get") {
+    return one_operand([&](const std::string& n) { return client.Get(n); });
+  }
+  if (command == "list") {
+    if (!operands.empty()) return client.Usage("list: takes no operands");
+    return client.List();
+  }
+  if (command == "sections") {
+    return one_operand([&](const std::string& n) { return client.Sections(n); });
+  }
+  if (command == "tale") {
+    return one_operand([&](const std::string& n) { return client.Tale(n); });
+  }
+  return client.Usage(absl::StrCat("unknown command \"", command, "\""));
+}
+
+}  // namespace importai::cli

@@ -1,0 +1,47 @@
+#ifndef IMPORTAI_CMD_CLI_COMMANDS_H_
+#define IMPORTAI_CMD_CLI_COMMANDS_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "importai/v1/resources.pb.h"
+
+namespace importai::cli {
+
+struct CliOptions {
+  std::string server = "127.0.0.1:50051";
+  bool json = false;
+  absl::Duration timeout = absl::Seconds(30);
+  v1::IssueView view = v1::ISSUE_VIEW_UNSPECIFIED;
+  int page_size = 0;
+  std::string page_token;
+  std::string source;
+  bool validate_only = false;
+};
+
+// Exit codes: success, a failed call, a command line that makes no sense.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+inline constexpr const char kUsage[] =
+    "usage: importai [--server=HOST:PORT] [--json] COMMAND\n"
+    "commands:\n"
+    "  ingest FILE...|-     store the issues in each file (- reads stdin)\n"
+    "                       [--validate_only] [--source=LABEL]\n"
+    "  get N                one issue [--view=basic|full]\n"
+    "  list                 issues, newest first [--page_size=N]\n"
+    "                       [--page_token=T] [--view=basic|full]\n"
+    "  sections N|-         the sections of issue N, or of every issue\n"
+    "  tale N               the Tech Tales story of issue N\n";
+
+// Runs `args` (command and its operands) against the server: results to
+// `out`, errors to `err`. Returns one of the exit codes above.
+int RunCommand(const std::vector<std::string>& args, const CliOptions& options,
+               std::ostream& out, std::ostream& err);
+
+}  // namespace importai::cli
+
+#endif  // IMPORTAI_CMD_CLI_COMMANDS_H_

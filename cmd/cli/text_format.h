@@ -1,0 +1,27 @@
+#ifndef IMPORTAI_CMD_CLI_TEXT_FORMAT_H_
+#define IMPORTAI_CMD_CLI_TEXT_FORMAT_H_
+
+#include <string>
+
+#include "google/protobuf/message.h"
+#include "importai/v1/ingest_service.pb.h"
+#include "importai/v1/resources.pb.h"
+
+// How the command-line client prints things: readable text by default,
+// proto3 JSON on request.
+namespace importai::cli {
+
+// Number, title, topics, each section's title and dek, the tale's title.
+std::string FormatIssue(const v1::Issue& issue);
+// One line for a listing: number, title, revision.
+std::string FormatIssueLine(const v1::Issue& issue);
+std::string FormatSection(const v1::Section& section);
+std::string FormatTale(const v1::Tale& tale);
+// One line per issue copy: number, outcome, revision, hash, then warnings.
+std::string FormatIngestResult(const v1::IngestResult& result);
+// The proto3 JSON form, indented, ending in a newline.
+std::string FormatJson(const google::protobuf::Message& message);
+
+}  // namespace importai::cli
+
+#endif  // IMPORTAI_CMD_CLI_TEXT_FORMAT_H_

@@ -1,0 +1,41 @@
+#ifndef IMPORTAI_SERVICES_ARCHIVE_SERVICE_H_
+#define IMPORTAI_SERVICES_ARCHIVE_SERVICE_H_
+
+#include "importai/v1/archive_service.grpc.pb.h"
+#include "storage/archive_store.h"
+
+namespace importai::services {
+
+// importai.v1.ArchiveService on the callback API. Thread-safe; `store` must
+// outlive the service.
+class ArchiveServiceImpl final : public v1::ArchiveService::CallbackService {
+ public:
+  explicit ArchiveServiceImpl(storage::ArchiveStore* store) : store_(*store) {}
+
+  grpc::ServerUnaryReactor* GetIssue(grpc::CallbackServerContext* context,
+                                     const v1::GetIssueRequest* request,
+                                     v1::Issue* response) override;
+  grpc::ServerUnaryReactor* ListIssues(grpc::CallbackServerContext* context,
+                                       const v1::ListIssuesRequest* request,
+                                       v1::ListIssuesResponse* response) override;
+  grpc::ServerUnaryReactor* GetSection(grpc::CallbackServerContext* context,
+                                       const v1::GetSectionRequest* request,
+                                       v1::Section* response) override;
+  grpc::ServerUnaryReactor* ListSections(
+      grpc::CallbackServerContext* context,
+      const v1::ListSectionsRequest* request,
+      v1::ListSectionsResponse* response) override;
+  grpc::ServerUnaryReactor* GetTale(grpc::CallbackServerContext* context,
+                                    const v1::GetTaleRequest* request,
+                                    v1::Tale* response) override;
+  grpc::ServerUnaryReactor* ListTales(grpc::CallbackServerContext* context,
+                                      const v1::ListTalesRequest* request,
+                                      v1::ListTalesResponse* response) override;
+
+ private:
+  storage::ArchiveStore& store_;
+};
+
+}  // namespace importai::services
+
+#endif  // IMPORTAI_SERVICES_ARCHIVE_SERVICE_H_

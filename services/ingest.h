@@ -1,0 +1,30 @@
+#ifndef IMPORTAI_SERVICES_INGEST_H_
+#define IMPORTAI_SERVICES_INGEST_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/limits.h"
+#include "importai/v1/ingest_service.pb.h"
+#include "storage/archive_store.h"
+
+namespace importai::services {
+
+struct IngestLimits {
+  // Largest `text` accepted, in bytes.
+  int64_t max_text_bytes = kDefaultMaxIngestBytes;
+};
+
+// Parses `request.text` and stores every issue copy in it atomically (or, with
+// validate_only, only reports what would happen). Errors, with nothing stored:
+// RESOURCE_EXHAUSTED when the text exceeds the limit; INVALID_ARGUMENT naming
+// the line when it holds no issue or does not parse; the store's errors.
+absl::StatusOr<v1::IngestIssuesResponse> Ingest(storage::ArchiveStore& store,
+                                                const v1::IngestIssuesRequest& request,
+                                                const IngestLimits& limits,
+                                                absl::Time now);
+
+}  // namespace importai::services
+
+#endif  // IMPORTAI_SERVICES_INGEST_H_

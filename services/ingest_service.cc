@@ -1,0 +1,18 @@
+#include "services/ingest_service.h"
+
+#include "absl/time/clock.h"
+#include "services/reply.h"
+
+namespace importai::services {
+
+grpc::ServerUnaryReactor* IngestServiceImpl::IngestIssues(
+    grpc::CallbackServerContext* context,
+    const v1::IngestIssuesRequest* request,
+    v1::IngestIssuesResponse* response) {
+  absl::StatusOr<v1::IngestIssuesResponse> result =
+      Ingest(store_, *request, limits_, absl::Now());
+  if (result.ok()) *response = *std::move(result);
+  return Reply(context, result.status());
+}
+
+}  // namespace importai::services

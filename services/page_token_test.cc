@@ -1,0 +1,52 @@
+#include "services/page_token.h"
+
+#include "absl/strings/escaping.h"
+#include "common/testing/status_matchers.h"
+#include "gtest/gtest.h"
+
+namespace importai::services {
+namespace {
+
+using ::importai::testing::IsOk;
+using ::importai::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr absl::string_view kQuery = "ListSections parent=issues/-";
+
+TEST(PageTokenTest, RoundTripsTheCursor) {
+  std::string token = EncodePageToken(kQuery, {387, 4});
+  auto cursor = DecodePageToken(kQuery, token);
+  ASSERT_THAT(cursor, IsOk());
+  EXPECT_EQ(cursor->issue_number, 387);
+  EXPECT_EQ(cursor->ordinal, 4);
+}
+
+TEST(PageTokenTest, RefusesATokenOfAnotherQuery) {
+  std::string token = EncodePageToken("ListTales", {387, 0});
+  EXPECT_THAT(DecodePageToken("ListIssues", token),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("another query")));
+}
+
+TEST(PageTokenTest, RefusesGarbage) {
+  for (absl::string_view garbage :
+       {"x", "not base64!", "AAAA", "////////////////////////"}) {
+    EXPECT_THAT(DecodePageToken(kQuery, garbage),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("page_token")))
+        << garbage;
+  }
+}
+
+TEST(PageTokenTest, RefusesATruncatedOrExtendedToken) {
+  std::string raw;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(EncodePageToken(kQuery, {5, 1}), &raw));
+  EXPECT_THAT(DecodePageToken(kQuery, absl::WebSafeBase64Escape(raw + "x")),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  raw.pop_back();
+  EXPECT_THAT(DecodePageToken(kQuery, absl::WebSafeBase64Escape(raw)),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+}  // namespace
+}  // namespace importai::services

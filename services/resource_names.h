@@ -1,0 +1,39 @@
+#ifndef IMPORTAI_SERVICES_RESOURCE_NAMES_H_
+#define IMPORTAI_SERVICES_RESOURCE_NAMES_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+// AIP-122 resource names. Parsers return INVALID_ARGUMENT naming `field` and
+// the expected pattern when a name is malformed.
+namespace importai::services {
+
+struct SectionName {
+  int32_t issue_number = 0;
+  int32_t ordinal = 0;
+};
+
+// The wildcard parent "issues/-" (every issue).
+inline constexpr int32_t kAllIssues = 0;
+
+// "issues/{number}" -> number.
+absl::StatusOr<int32_t> ParseIssueName(absl::string_view field,
+                                       absl::string_view name);
+// "issues/{number}/sections/{ordinal}".
+absl::StatusOr<SectionName> ParseSectionName(absl::string_view field,
+                                             absl::string_view name);
+// "issues/{number}/tale" -> number.
+absl::StatusOr<int32_t> ParseTaleName(absl::string_view field,
+                                      absl::string_view name);
+// "issues/{number}" -> number, or "issues/-" -> kAllIssues.
+absl::StatusOr<int32_t> ParseSectionParent(absl::string_view field,
+                                           absl::string_view name);
+
+std::string IssueName(int32_t number);
+
+}  // namespace importai::services
+
+#endif  // IMPORTAI_SERVICES_RESOURCE_NAMES_H_

@@ -1,0 +1,58 @@
+#ifndef IMPORTAI_SERVICES_SERVER_H_
+#define IMPORTAI_SERVICES_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "services/archive_service.h"
+#include "services/ingest.h"
+#include "services/ingest_service.h"
+#include "storage/archive_store.h"
+
+namespace importai::services {
+
+struct ServerOptions {
+  // HOST:PORT; port 0 picks a free one (see ArchiveServer::port()).
+  std::string listen = "127.0.0.1:50051";
+  IngestLimits ingest;
+};
+
+// A running gRPC server with ArchiveService, IngestService, health checking
+// (for "" and each service name) and server reflection.
+class ArchiveServer {
+ public:
+  // Binds and starts serving. UNAVAILABLE if the address cannot be bound.
+  // `store` must outlive the server.
+  static absl::StatusOr<std::unique_ptr<ArchiveServer>> Start(
+      storage::ArchiveStore* store, const ServerOptions& options);
+
+  // Shuts down with no grace period if Shutdown() was not called.
+  ~ArchiveServer();
+
+  // The bound port and "HOST:PORT" with it.
+  int port() const { return port_; }
+  const std::string& address() const { return address_; }
+
+  // Reports NOT_SERVING, stops accepting calls, lets in-flight calls finish
+  // for up to `grace`, then cancels the rest. Safe to call more than once.
+  void Shutdown(absl::Duration grace);
+
+  // Blocks until the server has shut down.
+  void Wait();
+
+ private:
+  ArchiveServer(storage::ArchiveStore* store, const ServerOptions& options);
+
+  ArchiveServiceImpl archive_service_;
+  IngestServiceImpl ingest_service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::string address_;
+};
+
+}  // namespace importai::services
+
+#endif  // IMPORTAI_SERVICES_SERVER_H_
