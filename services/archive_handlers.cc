@@ -33,7 +33,8 @@ absl::StatusOr<std::vector<Message>> FetchPage(absl::string_view query,
                                                int requested_size, Fetch fetch,
                                                CursorOf cursor_of,
                                                std::string* next_page_token) {
-  IMPORTAI_ASSIGN_OR_RETURN(const int page_size, ResolvePageSize(requested_size));
+  IMPORTAI_ASSIGN_OR_RETURN(const int page_size,
+                            ResolvePageSize(requested_size));
   PageCursor cursor;
   if (!page_token.empty()) {
     IMPORTAI_ASSIGN_OR_RETURN(cursor, DecodePageToken(query, page_token));
@@ -49,15 +50,16 @@ absl::StatusOr<std::vector<Message>> FetchPage(absl::string_view query,
 
 }  // namespace
 
-absl::Status GetIssue(storage::ArchiveStore& store,
-                      const v1::GetIssueRequest& request, v1::Issue* response) {
+absl::StatusOr<std::shared_ptr<const std::string>> GetIssue(
+    storage::ArchiveStore& store, const v1::GetIssueRequest& request) {
   IMPORTAI_ASSIGN_OR_RETURN(const int32_t number,
                             ParseIssueName("name", request.name()));
   IMPORTAI_ASSIGN_OR_RETURN(const v1::IssueView view,
                             ResolveView(request.view(), v1::ISSUE_VIEW_FULL));
-  IMPORTAI_ASSIGN_OR_RETURN(*response, store.GetIssue(number));
-  ApplyIssueView(view, response);
-  return absl::OkStatus();
+  if (view == v1::ISSUE_VIEW_FULL) return store.GetIssueBytes(number);
+  IMPORTAI_ASSIGN_OR_RETURN(v1::Issue issue, store.GetIssue(number));
+  ApplyIssueView(view, &issue);
+  return std::make_shared<const std::string>(issue.SerializeAsString());
 }
 
 absl::Status ListIssues(storage::ArchiveStore& store,
@@ -72,7 +74,9 @@ absl::Status ListIssues(storage::ArchiveStore& store,
           [&](PageCursor after, int limit) {
             return store.ListIssues(after.issue_number, limit);
           },
-          [](const v1::Issue& issue) { return PageCursor{issue.number(), 0}; },
+          [](const v1::Issue& issue) {
+            return PageCursor{issue.number(), 0};
+          },
           response->mutable_next_page_token()));
   for (v1::Issue& issue : issues) {
     ApplyIssueView(view, &issue);

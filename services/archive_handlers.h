@@ -1,7 +1,11 @@
 #ifndef IMPORTAI_SERVICES_ARCHIVE_HANDLERS_H_
 #define IMPORTAI_SERVICES_ARCHIVE_HANDLERS_H_
 
+#include <memory>
+#include <string>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "importai/v1/archive_service.pb.h"
 #include "storage/archive_store.h"
 
@@ -10,8 +14,10 @@
 // NOT_FOUND naming the resource, or the store's own.
 namespace importai::services {
 
-absl::Status GetIssue(storage::ArchiveStore& store,
-                      const v1::GetIssueRequest& request, v1::Issue* response);
+// The Issue response, serialized: FULL comes shared from the store's cache,
+// BASIC is trimmed and serialized anew.
+absl::StatusOr<std::shared_ptr<const std::string>> GetIssue(
+    storage::ArchiveStore& store, const v1::GetIssueRequest& request);
 absl::Status ListIssues(storage::ArchiveStore& store,
                         const v1::ListIssuesRequest& request,
                         v1::ListIssuesResponse* response);

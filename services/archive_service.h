@@ -6,18 +6,25 @@
 
 namespace importai::services {
 
+// GetIssue is a raw method: it answers with the store's serialized bytes as
+// they are, without parsing and re-serializing a ~25 KB message per call.
+using ArchiveServiceBase = v1::ArchiveService::WithRawCallbackMethod_GetIssue<
+    v1::ArchiveService::CallbackService>;
+
 // importai.v1.ArchiveService on the callback API. Thread-safe; `store` must
 // outlive the service.
-class ArchiveServiceImpl final : public v1::ArchiveService::CallbackService {
+class ArchiveServiceImpl final : public ArchiveServiceBase {
  public:
   explicit ArchiveServiceImpl(storage::ArchiveStore* store) : store_(*store) {}
 
+  // Request: a serialized GetIssueRequest; response: a serialized Issue.
   grpc::ServerUnaryReactor* GetIssue(grpc::CallbackServerContext* context,
-                                     const v1::GetIssueRequest* request,
-                                     v1::Issue* response) override;
-  grpc::ServerUnaryReactor* ListIssues(grpc::CallbackServerContext* context,
-                                       const v1::ListIssuesRequest* request,
-                                       v1::ListIssuesResponse* response) override;
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListIssues(
+      grpc::CallbackServerContext* context,
+      const v1::ListIssuesRequest* request,
+      v1::ListIssuesResponse* response) override;
   grpc::ServerUnaryReactor* GetSection(grpc::CallbackServerContext* context,
                                        const v1::GetSectionRequest* request,
                                        v1::Section* response) override;

@@ -25,7 +25,8 @@ absl::StatusOr<v1::IngestIssuesResponse> Ingest(
   }
   std::vector<v1::Issue> copies;
   copies.reserve(parsed->size());
-  for (const newsletter::ParsedIssue& copy : *parsed) copies.push_back(copy.issue);
+  for (const newsletter::ParsedIssue& copy : *parsed)
+    copies.push_back(copy.issue);
 
   IMPORTAI_ASSIGN_OR_RETURN(
       const storage::WriteResult written,

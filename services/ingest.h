@@ -20,10 +20,9 @@ struct IngestLimits {
 // validate_only, only reports what would happen). Errors, with nothing stored:
 // RESOURCE_EXHAUSTED when the text exceeds the limit; INVALID_ARGUMENT naming
 // the line when it holds no issue or does not parse; the store's errors.
-absl::StatusOr<v1::IngestIssuesResponse> Ingest(storage::ArchiveStore& store,
-                                                const v1::IngestIssuesRequest& request,
-                                                const IngestLimits& limits,
-                                                absl::Time now);
+absl::StatusOr<v1::IngestIssuesResponse> Ingest(
+    storage::ArchiveStore& store, const v1::IngestIssuesRequest& request,
+    const IngestLimits& limits, absl::Time now);
 
 }  // namespace importai::services
 

@@ -9,9 +9,9 @@ namespace importai::services {
 
 absl::StatusOr<int> ResolvePageSize(int requested) {
   if (requested < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "page_size: must not be negative, got ", requested,
-        " (0 means the default of ", kDefaultPageSize, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: must not be negative, got ", requested,
+                     " (0 means the default of ", kDefaultPageSize, ")"));
   }
   if (requested == 0) return kDefaultPageSize;
   return std::min(requested, kMaxPageSize);

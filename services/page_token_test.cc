@@ -23,24 +23,25 @@ TEST(PageTokenTest, RoundTripsTheCursor) {
 
 TEST(PageTokenTest, RefusesATokenOfAnotherQuery) {
   std::string token = EncodePageToken("ListTales", {387, 0});
-  EXPECT_THAT(DecodePageToken("ListIssues", token),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("another query")));
+  EXPECT_THAT(
+      DecodePageToken("ListIssues", token),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("another query")));
 }
 
 TEST(PageTokenTest, RefusesGarbage) {
   for (absl::string_view garbage :
        {"x", "not base64!", "AAAA", "////////////////////////"}) {
-    EXPECT_THAT(DecodePageToken(kQuery, garbage),
-                StatusIs(absl::StatusCode::kInvalidArgument,
-                         HasSubstr("page_token")))
+    EXPECT_THAT(
+        DecodePageToken(kQuery, garbage),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")))
         << garbage;
   }
 }
 
 TEST(PageTokenTest, RefusesATruncatedOrExtendedToken) {
   std::string raw;
-  ASSERT_TRUE(absl::WebSafeBase64Unescape(EncodePageToken(kQuery, {5, 1}), &raw));
+  ASSERT_TRUE(
+      absl::WebSafeBase64Unescape(EncodePageToken(kQuery, {5, 1}), &raw));
   EXPECT_THAT(DecodePageToken(kQuery, absl::WebSafeBase64Escape(raw + "x")),
               StatusIs(absl::StatusCode::kInvalidArgument));
   raw.pop_back();

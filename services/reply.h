@@ -2,8 +2,8 @@
 #define IMPORTAI_SERVICES_REPLY_H_
 
 #include "absl/status/status.h"
-#include "grpcpp/support/server_callback.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
 #include "services/grpc_status.h"
 
 namespace importai::services {

@@ -4,8 +4,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
 namespace importai::services {
@@ -17,9 +17,9 @@ absl::Status Malformed(absl::string_view field, absl::string_view name,
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": required, in the form \"", pattern, "\""));
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      field, ": \"", absl::CHexEscape(name), "\" is not a valid name; expected \"",
-      pattern, "\""));
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": \"", absl::CHexEscape(name),
+                   "\" is not a valid name; expected \"", pattern, "\""));
 }
 
 // A positive decimal int32 without sign, leading zeros or spaces, so every
@@ -44,7 +44,8 @@ bool MatchSegments(absl::string_view name, absl::string_view pattern,
   std::vector<absl::string_view> expected = absl::StrSplit(pattern, '/');
   if (segments->size() != expected.size()) return false;
   for (size_t i = 0; i < expected.size(); ++i) {
-    if (expected[i].front() != '{' && (*segments)[i] != expected[i]) return false;
+    if (expected[i].front() != '{' && (*segments)[i] != expected[i])
+      return false;
   }
   return true;
 }
@@ -56,7 +57,8 @@ absl::StatusOr<int32_t> ParseIssueName(absl::string_view field,
   constexpr absl::string_view kPattern = "issues/{number}";
   std::vector<absl::string_view> parts;
   int32_t number = 0;
-  if (!MatchSegments(name, kPattern, &parts) || !ParsePositive(parts[1], &number)) {
+  if (!MatchSegments(name, kPattern, &parts) ||
+      !ParsePositive(parts[1], &number)) {
     return Malformed(field, name, kPattern);
   }
   return number;
@@ -80,7 +82,8 @@ absl::StatusOr<int32_t> ParseTaleName(absl::string_view field,
   constexpr absl::string_view kPattern = "issues/{number}/tale";
   std::vector<absl::string_view> parts;
   int32_t number = 0;
-  if (!MatchSegments(name, kPattern, &parts) || !ParsePositive(parts[1], &number)) {
+  if (!MatchSegments(name, kPattern, &parts) ||
+      !ParsePositive(parts[1], &number)) {
     return Malformed(field, name, kPattern);
   }
   return number;
@@ -96,6 +99,8 @@ absl::StatusOr<int32_t> ParseSectionParent(absl::string_view field,
   return number;
 }
 
-std::string IssueName(int32_t number) { return absl::StrCat("issues/", number); }
+std::string IssueName(int32_t number) {
+  return absl::StrCat("issues/", number);
+}
 
 }  // namespace importai::services

@@ -37,9 +37,9 @@ TEST(ResourceNamesTest, RefusesMalformedNamesNamingTheField) {
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseTaleName("name", "issues/387/tales"),
               StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(ParseSectionParent("parent", "issues/*"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("issues/-")));
+  EXPECT_THAT(
+      ParseSectionParent("parent", "issues/*"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("issues/-")));
 }
 
 TEST(ResourceNamesTest, EmptyNameSaysTheFieldIsRequired) {

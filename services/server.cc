@@ -45,8 +45,8 @@ absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
   builder.RegisterService(&server->ingest_service_);
   // A request at the ingest limit must reach the handler, which answers
   // with a clear message, rather than being cut off by gRPC's 4 MB default.
-  builder.SetMaxReceiveMessageSize(static_cast<int>(
-      options.ingest.max_text_bytes + kIngestEnvelopeBytes));
+  builder.SetMaxReceiveMessageSize(
+      static_cast<int>(options.ingest.max_text_bytes + kIngestEnvelopeBytes));
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(

@@ -52,7 +52,8 @@ class ServiceTest : public ::testing::Test {
     ingest_ = v1::IngestService::NewStub(channel_);
   }
 
-  grpc::Status Ingest(const std::string& text, v1::IngestIssuesResponse* response,
+  grpc::Status Ingest(const std::string& text,
+                      v1::IngestIssuesResponse* response,
                       bool validate_only = false) {
     v1::IngestIssuesRequest request;
     request.set_text(text);
@@ -115,8 +116,7 @@ TEST_F(ServiceTest, HealthAnswersForTheServerAndEachService) {
     grpc::health::v1::HealthCheckResponse response;
     grpc::ClientContext context;
     ASSERT_TRUE(health->Check(&context, request, &response).ok()) << service;
-    EXPECT_EQ(response.status(),
-              grpc::health::v1::HealthCheckResponse::SERVING)
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING)
         << service;
   }
 }
@@ -155,9 +155,8 @@ TEST_F(ServiceTest, ValidateOnlyReportsWithoutStoring) {
 }
 
 TEST_F(ServiceTest, TextWithoutAnIssueIsRejectedNamingTheLine) {
-  for (const std::string text :
-       {std::string(), std::string("hello\nworld\n"),
-        std::string("\x01\xc3\xbf garbage: *** …")}) {
+  for (const std::string text : {std::string(), std::string("hello\nworld\n"),
+                                 std::string("\x01\xc3\xbf garbage: *** …")}) {
     v1::IngestIssuesResponse response;
     grpc::Status status = Ingest(text, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -223,7 +222,8 @@ TEST_F(ServiceTest, GetIssueServesViewsAndClearErrors) {
 }
 
 TEST_F(ServiceTest, ListIssuesPagesNewestFirstInBasicView) {
-  MustIngest(SampleIssueText(907) + SampleIssueText(909) + SampleIssueText(908));
+  MustIngest(SampleIssueText(907) + SampleIssueText(909) +
+             SampleIssueText(908));
   v1::ListIssuesResponse first;
   ASSERT_TRUE(ListIssues(2, "", &first).ok());
   ASSERT_THAT(first.issues(), SizeIs(2));
@@ -330,7 +330,8 @@ TEST_F(ServiceTest, CorpusIngestYieldsTheExpectedOutcomes) {
   }
   google::protobuf::Struct expected;
   ASSERT_TRUE(
-      google::protobuf::util::JsonStringToMessage(expected_json, &expected).ok());
+      google::protobuf::util::JsonStringToMessage(expected_json, &expected)
+          .ok());
   const auto& outcomes =
       expected.fields().at("ingest_outcomes_in_order").list_value();
 
@@ -352,7 +353,8 @@ TEST_F(ServiceTest, CorpusIngestYieldsTheExpectedOutcomes) {
 
   v1::IngestIssuesResponse again = MustIngest(corpus);
   for (const v1::IngestResult& result : again.results()) {
-    EXPECT_EQ(result.outcome(), v1::INGEST_OUTCOME_UNCHANGED) << result.number();
+    EXPECT_EQ(result.outcome(), v1::INGEST_OUTCOME_UNCHANGED)
+        << result.number();
   }
   EXPECT_EQ(again.head_revision(), 6);
 }

@@ -2,6 +2,8 @@
 #define IMPORTAI_STORAGE_ARCHIVE_STORE_H_
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -46,6 +48,11 @@ class ArchiveStore {
 
   // The issue with every section and its tale. NOT_FOUND if absent.
   virtual absl::StatusOr<v1::Issue> GetIssue(int32_t number) = 0;
+
+  // The same issue serialized: immutable and shared, so a reader can send it
+  // without copying. NOT_FOUND if absent.
+  virtual absl::StatusOr<std::shared_ptr<const std::string>> GetIssueBytes(
+      int32_t number) = 0;
 
   // At most `limit` issues numbered below `before` (0: from the newest),
   // newest first.

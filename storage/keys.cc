@@ -1,6 +1,5 @@
 #include "storage/keys.h"
 
-
 namespace importai::storage::keys {
 namespace {
 
@@ -19,7 +18,9 @@ uint64_t LoadBigEndian(absl::string_view bytes) {
 }
 
 // Larger issue numbers sort first.
-uint32_t Invert(int32_t number) { return UINT32_MAX - static_cast<uint32_t>(number); }
+uint32_t Invert(int32_t number) {
+  return UINT32_MAX - static_cast<uint32_t>(number);
+}
 
 }  // namespace
 
@@ -35,7 +36,8 @@ std::string RevisionKey(int64_t revision) {
 
 bool DecodeIssueKey(absl::string_view key, int32_t* number) {
   if (key.size() < kIssueKeySize) return false;
-  *number = static_cast<int32_t>(UINT32_MAX - LoadBigEndian(key.substr(0, kIssueKeySize)));
+  *number = static_cast<int32_t>(UINT32_MAX -
+                                 LoadBigEndian(key.substr(0, kIssueKeySize)));
   return true;
 }
 

@@ -39,13 +39,14 @@ google::protobuf::Timestamp ToTimestamp(absl::Time time) {
 
 // Stages the rows of `issue` (and the removal of rows `previous` had that
 // `issue` no longer has) into `batch`.
-void StageIssueRows(const v1::Issue& issue, const v1::Issue* previous,
+void StageIssueRows(const v1::Issue& issue, const std::string& issue_bytes,
+                    const v1::Issue* previous,
                     rocksdb::ColumnFamilyHandle* issues,
                     rocksdb::ColumnFamilyHandle* sections,
                     rocksdb::ColumnFamilyHandle* tales,
                     rocksdb::WriteBatch* batch) {
   const int32_t number = issue.number();
-  batch->Put(issues, keys::IssueKey(number), issue.SerializeAsString());
+  batch->Put(issues, keys::IssueKey(number), issue_bytes);
   for (const v1::Section& section : issue.sections()) {
     batch->Put(sections, keys::SectionKey(number, section.ordinal()),
                section.SerializeAsString());
@@ -88,9 +89,8 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
 
   std::string head_value;
   int64_t head = 0;
-  rocksdb::Status read =
-      db->Get(rocksdb::ReadOptions(), handles[0],
-              std::string(keys::kHeadRevision), &head_value);
+  rocksdb::Status read = db->Get(rocksdb::ReadOptions(), handles[0],
+                                 std::string(keys::kHeadRevision), &head_value);
   if (read.ok()) {
     if (!keys::DecodeRevision(head_value, &head)) {
       for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
@@ -101,16 +101,18 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
     for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
     return FromRocksDb(read, "read head revision");
   }
-  return std::unique_ptr<RocksDbStore>(
-      new RocksDbStore(std::move(db), std::move(handles), head));
+  return std::unique_ptr<RocksDbStore>(new RocksDbStore(
+      std::move(db), std::move(handles), head, options.issue_cache_bytes));
 }
 
 RocksDbStore::RocksDbStore(std::unique_ptr<rocksdb::DB> db,
                            std::vector<rocksdb::ColumnFamilyHandle*> handles,
-                           int64_t head_revision)
+                           int64_t head_revision, size_t issue_cache_bytes)
     : db_(std::move(db)),
       handles_(std::move(handles)),
-      families_{handles_[0], handles_[1], handles_[2], handles_[3], handles_[4]},
+      families_{handles_[0], handles_[1], handles_[2], handles_[3],
+                handles_[4]},
+      issue_cache_(issue_cache_bytes),
       head_revision_(head_revision) {}
 
 RocksDbStore::~RocksDbStore() {
@@ -125,7 +127,8 @@ absl::StatusOr<Message> RocksDbStore::ReadMessage(
   rocksdb::PinnableSlice value;
   rocksdb::Status status =
       db_->Get(rocksdb::ReadOptions(), family, key, &value);
-  if (status.IsNotFound()) return absl::NotFoundError(absl::StrCat(what, " not found"));
+  if (status.IsNotFound())
+    return absl::NotFoundError(absl::StrCat(what, " not found"));
   IMPORTAI_RETURN_IF_ERROR(FromRocksDb(status, absl::StrCat("read ", what)));
   Message message;
   if (!message.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
@@ -143,20 +146,45 @@ absl::StatusOr<std::vector<Message>> RocksDbStore::ScanMessages(
       db_->NewIterator(rocksdb::ReadOptions(), family));
   for (it->Seek(start_key); it->Valid() && static_cast<int>(out.size()) < limit;
        it->Next()) {
-    if (!it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
+    if (!it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size())))
+      break;
     Message& message = out.emplace_back();
     if (!message.ParseFromArray(it->value().data(),
                                 static_cast<int>(it->value().size()))) {
-      return absl::InternalError(absl::StrCat("scan ", what, ": corrupt value"));
+      return absl::InternalError(
+          absl::StrCat("scan ", what, ": corrupt value"));
     }
   }
-  IMPORTAI_RETURN_IF_ERROR(FromRocksDb(it->status(), absl::StrCat("scan ", what)));
+  IMPORTAI_RETURN_IF_ERROR(
+      FromRocksDb(it->status(), absl::StrCat("scan ", what)));
   return out;
 }
 
+absl::StatusOr<std::shared_ptr<const std::string>> RocksDbStore::GetIssueBytes(
+    int32_t number) {
+  if (IssueCache::Bytes cached = issue_cache_.Find(number)) return cached;
+  const uint64_t generation = issue_cache_.Generation();
+  auto bytes = std::make_shared<std::string>();
+  rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), families_.issues,
+                                    keys::IssueKey(number), bytes.get());
+  if (status.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat("issue ", number, " not found"));
+  }
+  IMPORTAI_RETURN_IF_ERROR(
+      FromRocksDb(status, absl::StrCat("read issue ", number)));
+  issue_cache_.Fill(number, bytes, generation);
+  return bytes;
+}
+
 absl::StatusOr<v1::Issue> RocksDbStore::GetIssue(int32_t number) {
-  return ReadMessage<v1::Issue>(families_.issues, keys::IssueKey(number),
-                                absl::StrCat("issue ", number));
+  IMPORTAI_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> bytes,
+                            GetIssueBytes(number));
+  v1::Issue issue;
+  if (!issue.ParseFromString(*bytes)) {
+    return absl::InternalError(
+        absl::StrCat("read issue ", number, ": corrupt value"));
+  }
+  return issue;
 }
 
 absl::StatusOr<std::vector<v1::Issue>> RocksDbStore::ListIssues(int32_t before,
@@ -216,6 +244,8 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
   // Issues as this request leaves them, so a later copy compares with an
   // earlier one of the same request rather than with the stored version.
   absl::flat_hash_map<int32_t, v1::Issue> latest;
+  // What to put in the issue cache once the batch has committed.
+  std::vector<std::pair<int32_t, IssueCache::Bytes>> written;
   const google::protobuf::Timestamp commit_timestamp = ToTimestamp(commit_time);
 
   for (const v1::Issue& copy : copies) {
@@ -226,16 +256,19 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
     } else {
       absl::StatusOr<v1::Issue> stored = GetIssue(copy.number());
       if (stored.ok()) {
-        previous = &latest.emplace(copy.number(), *std::move(stored)).first->second;
+        previous =
+            &latest.emplace(copy.number(), *std::move(stored)).first->second;
       } else if (!absl::IsNotFound(stored.status())) {
         return stored.status();
       }
     }
-    if (previous != nullptr && previous->content_hash() == copy.content_hash()) {
+    if (previous != nullptr &&
+        previous->content_hash() == copy.content_hash()) {
       // In a dry run, a revision this request staged was never committed.
       const bool committed = previous->revision() <= committed_head;
-      result.outcomes.push_back({v1::INGEST_OUTCOME_UNCHANGED,
-                                 dry_run && !committed ? 0 : previous->revision()});
+      result.outcomes.push_back(
+          {v1::INGEST_OUTCOME_UNCHANGED,
+           dry_run && !committed ? 0 : previous->revision()});
       continue;
     }
     const bool created = previous == nullptr;
@@ -248,14 +281,18 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
         {created ? v1::INGEST_OUTCOME_CREATED : v1::INGEST_OUTCOME_UPDATED,
          dry_run ? 0 : head});
 
-    StageIssueRows(issue, previous, families_.issues, families_.sections,
-                   families_.tales, &batch);
+    auto issue_bytes =
+        std::make_shared<const std::string>(issue.SerializeAsString());
+    StageIssueRows(issue, *issue_bytes, previous, families_.issues,
+                   families_.sections, families_.tales, &batch);
+    written.emplace_back(issue.number(), std::move(issue_bytes));
     v1::WatchIssuesResponse event;
     event.set_type(created ? v1::EVENT_TYPE_CREATED : v1::EVENT_TYPE_UPDATED);
     event.set_revision(head);
     *event.mutable_commit_time() = commit_timestamp;
     *event.mutable_issue() = issue;
-    batch.Put(families_.log, keys::RevisionKey(head), event.SerializeAsString());
+    batch.Put(families_.log, keys::RevisionKey(head),
+              event.SerializeAsString());
     latest[copy.number()] = std::move(issue);
   }
 
@@ -270,6 +307,8 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
   IMPORTAI_RETURN_IF_ERROR(FromRocksDb(
       db_->Write(write_options, &batch),
       absl::StrCat("write revisions ", committed_head + 1, " to ", head)));
+  for (auto& [number, bytes] : written)
+    issue_cache_.Put(number, std::move(bytes));
   head_revision_.store(head);
   result.head_revision = head;
   return result;

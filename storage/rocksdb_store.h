@@ -12,12 +12,15 @@
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "storage/archive_store.h"
+#include "storage/issue_cache.h"
 
 namespace importai::storage {
 
 struct RocksDbStoreOptions {
   // Shared LRU block cache for every column family.
   size_t block_cache_bytes = 64 << 20;
+  // Serialized issues kept in memory for GetIssue.
+  size_t issue_cache_bytes = 64 << 20;
   // Filesystem seam for fault-injection tests; null means the default Env.
   rocksdb::Env* env = nullptr;
 };
@@ -35,12 +38,15 @@ class RocksDbStore final : public ArchiveStore {
   ~RocksDbStore() override;
 
   absl::StatusOr<v1::Issue> GetIssue(int32_t number) override;
+  absl::StatusOr<std::shared_ptr<const std::string>> GetIssueBytes(
+      int32_t number) override;
   absl::StatusOr<std::vector<v1::Issue>> ListIssues(int32_t before,
                                                     int limit) override;
   absl::StatusOr<v1::Section> GetSection(int32_t number,
                                          int32_t ordinal) override;
-  absl::StatusOr<std::vector<v1::Section>> ListSections(
-      SectionPosition after, int32_t only_issue, int limit) override;
+  absl::StatusOr<std::vector<v1::Section>> ListSections(SectionPosition after,
+                                                        int32_t only_issue,
+                                                        int limit) override;
   absl::StatusOr<v1::Tale> GetTale(int32_t number) override;
   absl::StatusOr<std::vector<v1::Tale>> ListTales(int32_t before,
                                                   int limit) override;
@@ -63,7 +69,7 @@ class RocksDbStore final : public ArchiveStore {
 
   RocksDbStore(std::unique_ptr<rocksdb::DB> db,
                std::vector<rocksdb::ColumnFamilyHandle*> handles,
-               int64_t head_revision);
+               int64_t head_revision, size_t issue_cache_bytes);
 
   // Reads and parses one value. NOT_FOUND (naming `what`) if absent.
   template <typename Message>
@@ -78,12 +84,10 @@ class RocksDbStore final : public ArchiveStore {
       rocksdb::ColumnFamilyHandle* family, const std::string& start_key,
       absl::string_view prefix, int limit, absl::string_view what);
 
-  // The issue as stored, or nullopt-like NOT_FOUND.
-  absl::StatusOr<v1::Issue> ReadStoredIssue(int32_t number);
-
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   Families families_;
+  IssueCache issue_cache_;
   // Serializes WriteIssues so outcomes are decided against committed state.
   absl::Mutex write_mu_;
   // Written only under write_mu_, after the batch commits; read lock-free.

@@ -40,8 +40,8 @@ v1::Issue MakeIssue(int32_t number, int sections, bool with_tale,
     issue.mutable_tale()->set_issue_number(number);
     issue.mutable_tale()->set_title(absl::StrCat("Tale ", number));
   }
-  issue.set_content_hash(
-      absl::StrCat("hash-", number, "-", sections, "-", with_tale, "-", variant));
+  issue.set_content_hash(absl::StrCat("hash-", number, "-", sections, "-",
+                                      with_tale, "-", variant));
   return issue;
 }
 
@@ -71,8 +71,8 @@ class RocksDbStoreTest : public ::testing::Test {
     store_ = *std::move(opened);
   }
 
-  WriteResult Write(std::vector<v1::Issue> copies, absl::Time time = kFirstCommit,
-                    bool dry_run = false) {
+  WriteResult Write(std::vector<v1::Issue> copies,
+                    absl::Time time = kFirstCommit, bool dry_run = false) {
     auto result = store_->WriteIssues(copies, time, dry_run);
     EXPECT_THAT(result, IsOk());
     return result.ok() ? *result : WriteResult{};
@@ -86,8 +86,8 @@ TEST_F(RocksDbStoreTest, EmptyArchiveHasNothing) {
   EXPECT_EQ(store_->HeadRevision(), 0);
   EXPECT_THAT(store_->GetIssue(387),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("issue 387")));
-  EXPECT_THAT(store_->GetSection(387, 1), StatusIs(absl::StatusCode::kNotFound,
-                                                   HasSubstr("section 1")));
+  EXPECT_THAT(store_->GetSection(387, 1),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("section 1")));
   EXPECT_THAT(store_->GetTale(387), StatusIs(absl::StatusCode::kNotFound));
   auto issues = store_->ListIssues(0, 10);
   ASSERT_THAT(issues, IsOk());
@@ -169,8 +169,8 @@ TEST_F(RocksDbStoreTest, EqualContentIsUnchangedAndMakesNoRevision) {
 }
 
 TEST_F(RocksDbStoreTest, DuplicateCopiesInOneRequestCompareWithEachOther) {
-  WriteResult result = Write({MakeIssue(10, 1, true), MakeIssue(11, 1, true),
-                              MakeIssue(10, 1, true)});
+  WriteResult result = Write(
+      {MakeIssue(10, 1, true), MakeIssue(11, 1, true), MakeIssue(10, 1, true)});
   EXPECT_THAT(Outcomes(result), ElementsAre(v1::INGEST_OUTCOME_CREATED,
                                             v1::INGEST_OUTCOME_CREATED,
                                             v1::INGEST_OUTCOME_UNCHANGED));
@@ -256,8 +256,8 @@ TEST_F(RocksDbStoreTest, EverythingSurvivesCloseAndReopen) {
 
 TEST_F(RocksDbStoreTest, SecondOpenOfTheSameDirectoryFailsClearly) {
   auto second = RocksDbStore::Open(dir_.path());
-  EXPECT_THAT(second, StatusIs(absl::StatusCode::kUnavailable,
-                               HasSubstr(dir_.path())));
+  EXPECT_THAT(second,
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr(dir_.path())));
 }
 
 TEST_F(RocksDbStoreTest, ConcurrentWritersGetContiguousRevisions) {

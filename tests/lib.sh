@@ -29,6 +29,6 @@ stop_server() {
 }
 
 cleanup() {
-  [ -n "${SERVER_PID:-}" ] && kill -9 "$SERVER_PID" 2>/dev/null
+  if [ -n "${SERVER_PID:-}" ]; then kill -9 "$SERVER_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
