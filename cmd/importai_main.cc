@@ -8,14 +8,19 @@
 #include "absl/flags/usage.h"
 #include "cmd/cli/commands.h"
 
-ABSL_FLAG(std::string, server, "127.0.0.1:50051", "HOST:PORT of importai-server");
+ABSL_FLAG(std::string, server, "127.0.0.1:50051",
+          "HOST:PORT of importai-server");
 ABSL_FLAG(bool, json, false, "print the proto3 JSON form instead of text");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30), "deadline of each call");
-ABSL_FLAG(std::string, view, "", "issue view: basic or full (default: full for get, basic for list)");
+ABSL_FLAG(std::string, view, "",
+          "issue view: basic or full (default: full for get, basic for list)");
 ABSL_FLAG(int, page_size, 0, "list page size (0: the server's default of 20)");
 ABSL_FLAG(std::string, page_token, "", "continue a list from this token");
-ABSL_FLAG(std::string, source, "", "ingest: label for where the text came from (default: the file name)");
-ABSL_FLAG(bool, validate_only, false, "ingest: parse and report, store nothing");
+ABSL_FLAG(
+    std::string, source, "",
+    "ingest: label for where the text came from (default: the file name)");
+ABSL_FLAG(bool, validate_only, false,
+          "ingest: parse and report, store nothing");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(importai::cli::kUsage);
@@ -35,7 +40,8 @@ int main(int argc, char** argv) {
   } else if (view == "full") {
     options.view = importai::v1::ISSUE_VIEW_FULL;
   } else if (!view.empty()) {
-    std::cerr << "importai: --view must be basic or full, got \"" << view << "\"\n";
+    std::cerr << "importai: --view must be basic or full, got \"" << view
+              << "\"\n";
     return importai::cli::kExitUsage;
   }
   return importai::cli::RunCommand({positional.begin() + 1, positional.end()},

@@ -10,11 +10,16 @@
 #include "services/server.h"
 #include "storage/rocksdb_store.h"
 
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "HOST:PORT to serve on (port 0: any free port)");
-ABSL_FLAG(std::string, data_dir, "./data", "directory of the RocksDB store (created if missing)");
-ABSL_FLAG(int64_t, max_ingest_bytes, importai::kDefaultMaxIngestBytes, "largest IngestIssues text accepted, in bytes");
-ABSL_FLAG(std::vector<std::string>, preload, {}, "comma-separated newsletter files to ingest before serving");
-ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20), "how long in-flight calls may finish after SIGTERM");
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "HOST:PORT to serve on (port 0: any free port)");
+ABSL_FLAG(std::string, data_dir, "./data",
+          "directory of the RocksDB store (created if missing)");
+ABSL_FLAG(int64_t, max_ingest_bytes, importai::kDefaultMaxIngestBytes,
+          "largest IngestIssues text accepted, in bytes");
+ABSL_FLAG(std::vector<std::string>, preload, {},
+          "comma-separated newsletter files to ingest before serving");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
+          "how long in-flight calls may finish after SIGTERM");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
@@ -26,7 +31,8 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto store = importai::storage::RocksDbStore::Open(absl::GetFlag(FLAGS_data_dir));
+  auto store =
+      importai::storage::RocksDbStore::Open(absl::GetFlag(FLAGS_data_dir));
   if (!store.ok()) {
     std::cerr << "importai-server: " << store.status().message() << "\n";
     return 1;
@@ -46,12 +52,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << "importai-server listening on " << (*server)->address()
-            << " (data in " << absl::GetFlag(FLAGS_data_dir) << ", head revision "
-            << (*store)->HeadRevision() << ")" << std::endl;
+            << " (data in " << absl::GetFlag(FLAGS_data_dir)
+            << ", head revision " << (*store)->HeadRevision() << ")"
+            << std::endl;
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  std::cerr << "importai-server: signal " << signal_number << ", shutting down\n";
+  std::cerr << "importai-server: signal " << signal_number
+            << ", shutting down\n";
   (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   (*server)->Wait();
   return 0;

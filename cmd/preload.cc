@@ -15,7 +15,8 @@ absl::Status PreloadFiles(storage::ArchiveStore& store,
   for (const std::string& file : files) {
     std::ifstream in(file, std::ios::binary);
     if (!in) {
-      return absl::NotFoundError(absl::StrCat("preload: cannot read \"", file, "\""));
+      return absl::NotFoundError(
+          absl::StrCat("preload: cannot read \"", file, "\""));
     }
     v1::IngestIssuesRequest request;
     request.mutable_text()->assign(std::istreambuf_iterator<char>(in), {});
@@ -24,8 +25,8 @@ absl::Status PreloadFiles(storage::ArchiveStore& store,
         services::Ingest(store, request, limits, absl::Now());
     if (!response.ok()) {
       return absl::Status(response.status().code(),
-                          absl::StrCat("preload \"", file, "\": ",
-                                       response.status().message()));
+                          absl::StrCat("preload \"", file,
+                                       "\": ", response.status().message()));
     }
     std::cerr << "importai-server: preloaded " << file << ": "
               << response->results_size() << " issue copies, head revision "

@@ -155,7 +155,7 @@ TEST_F(ServiceTest, ValidateOnlyReportsWithoutStoring) {
 }
 
 TEST_F(ServiceTest, TextWithoutAnIssueIsRejectedNamingTheLine) {
-  for (const std::string text : {std::string(), std::string("hello\nworld\n"),
+  for (const std::string& text : {std::string(), std::string("hello\nworld\n"),
                                  std::string("\x01\xc3\xbf garbage: *** …")}) {
     v1::IngestIssuesResponse response;
     grpc::Status status = Ingest(text, &response);

@@ -70,19 +70,30 @@ class Client {
 };
 
 const char* Client::StatusCodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {
-      "OK",           "CANCELLED",         "UNKNOWN",      "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND",    "ALREADY_EXISTS", "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",         "UNAVAILABLE",  "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
   int index = static_cast<int>(code);
   return index >= 0 && index < 17 ? kNames[index] : "UNKNOWN";
 }
 
 // "387" or "issues/387" -> "issues/387"; "-" stays the wildcard.
 std::string IssueNameFromArg(const std::string& arg) {
-  if (arg == "-" ) return "issues/-";
+  if (arg == "-") return "issues/-";
   return absl::StartsWith(arg, "issues/") ? arg : absl::StrCat("issues/", arg);
 }
 
@@ -101,7 +112,8 @@ bool ReadInput(const std::string& file, std::string* text, std::ostream& err) {
 }
 
 int Client::Ingest(const std::vector<std::string>& files) {
-  if (files.empty()) return Usage("ingest: name at least one FILE, or - for stdin");
+  if (files.empty())
+    return Usage("ingest: name at least one FILE, or - for stdin");
   // One request per file, so each file is stored whole or not at all.
   for (const std::string& file : files) {
     v1::IngestIssuesRequest request;
@@ -120,8 +132,8 @@ int Client::Ingest(const std::vector<std::string>& files) {
     for (const v1::IngestResult& result : response.results()) {
       out_ << FormatIngestResult(result);
     }
-    out_ << file << ": " << response.results_size() << " issue copies, head revision "
-         << response.head_revision()
+    out_ << file << ": " << response.results_size()
+         << " issue copies, head revision " << response.head_revision()
          << (options_.validate_only ? " (validate only: nothing stored)" : "")
          << "\n";
   }
@@ -147,14 +159,16 @@ int Client::List() {
   request.set_page_token(options_.page_token);
   request.set_view(options_.view);
   v1::ListIssuesResponse response;
-  if (!Check(archive_->ListIssues(Context().get(), request, &response), "list")) {
+  if (!Check(archive_->ListIssues(Context().get(), request, &response),
+             "list")) {
     return kExitFailed;
   }
   if (options_.json) {
     out_ << FormatJson(response);
     return kExitOk;
   }
-  for (const v1::Issue& issue : response.issues()) out_ << FormatIssueLine(issue);
+  for (const v1::Issue& issue : response.issues())
+    out_ << FormatIssueLine(issue);
   if (!response.next_page_token().empty()) {
     out_ << "more: --page_token=" << response.next_page_token() << "\n";
   }
@@ -219,7 +233,8 @@ int RunCommand(const std::vector<std::string>& args, const CliOptions& options,
     return client.List();
   }
   if (command == "sections") {
-    return one_operand([&](const std::string& n) { return client.Sections(n); });
+    return one_operand(
+        [&](const std::string& n) { return client.Sections(n); });
   }
   if (command == "tale") {
     return one_operand([&](const std::string& n) { return client.Tale(n); });

@@ -18,13 +18,15 @@ std::string OutcomeName(v1::IngestOutcome outcome) {
 }  // namespace
 
 std::string FormatIssue(const v1::Issue& issue) {
-  std::string out = absl::StrCat("Import AI ", issue.number(), ": ",
-                                 issue.title(), "\n");
-  if (!issue.author().empty()) absl::StrAppend(&out, "by ", issue.author(), "\n");
+  std::string out =
+      absl::StrCat("Import AI ", issue.number(), ": ", issue.title(), "\n");
+  if (!issue.author().empty())
+    absl::StrAppend(&out, "by ", issue.author(), "\n");
   absl::StrAppend(&out, "revision ", issue.revision(), " · ",
                   issue.section_count(), " sections\n");
   if (!issue.topics().empty()) {
-    absl::StrAppend(&out, "Topics: ", absl::StrJoin(issue.topics(), " | "), "\n");
+    absl::StrAppend(&out, "Topics: ", absl::StrJoin(issue.topics(), " | "),
+                    "\n");
   }
   for (const v1::Section& section : issue.sections()) {
     absl::StrAppend(&out, "\n", FormatSection(section));
@@ -41,8 +43,8 @@ std::string FormatIssueLine(const v1::Issue& issue) {
 }
 
 std::string FormatSection(const v1::Section& section) {
-  std::string out = absl::StrCat("  ", section.ordinal(), ". ", section.title(),
-                                 "\n");
+  std::string out =
+      absl::StrCat("  ", section.ordinal(), ". ", section.title(), "\n");
   if (!section.summary().empty()) {
     absl::StrAppend(&out, kIndent, section.summary(), "\n");
   }
@@ -52,7 +54,8 @@ std::string FormatSection(const v1::Section& section) {
 
 std::string FormatTale(const v1::Tale& tale) {
   std::string out = absl::StrCat("Tech Tales: ", tale.title(), "\n");
-  if (!tale.setting().empty()) absl::StrAppend(&out, "[", tale.setting(), "]\n");
+  if (!tale.setting().empty())
+    absl::StrAppend(&out, "[", tale.setting(), "]\n");
   if (!tale.body().empty()) absl::StrAppend(&out, "\n", tale.body(), "\n");
   if (!tale.inspirations().empty()) {
     absl::StrAppend(&out, "\nThings that inspired this story: ",
@@ -64,8 +67,8 @@ std::string FormatTale(const v1::Tale& tale) {
 std::string FormatIngestResult(const v1::IngestResult& result) {
   std::string out = absl::StrCat(
       "Import AI ", result.number(), "\t", OutcomeName(result.outcome()),
-      "\trevision ", result.revision(), "\tsha256:",
-      result.content_hash().substr(0, 12), "\n");
+      "\trevision ", result.revision(),
+      "\tsha256:", result.content_hash().substr(0, 12), "\n");
   for (const std::string& warning : result.warnings()) {
     absl::StrAppend(&out, "  warning: ", warning, "\n");
   }

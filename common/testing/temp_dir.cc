@@ -8,8 +8,8 @@ namespace importai::testing {
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr ? base : "/tmp") +
-                        "/importai-test-XXXXXX";
+  std::string pattern =
+      std::string(base != nullptr ? base : "/tmp") + "/importai-test-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) {
     throw std::runtime_error("mkdtemp failed for " + pattern);
   }

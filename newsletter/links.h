@@ -1,0 +1,40 @@
+#ifndef IMPORTAI_NEWSLETTER_LINKS_H_
+#define IMPORTAI_NEWSLETTER_LINKS_H_
+
+// Trailing link lines: "Read more: Title (source)." and their variants.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "importai/v1/resources.pb.h"
+#include "newsletter/text.h"
+
+namespace importai::newsletter {
+
+// Parses one normalized line as a link line, or returns nullopt when it does
+// not look like one (the lead must be a short phrase, and the line must name a
+// source, start with "Read" or point "here"). A title glued to its lead
+// ("Read moreTitle", "Get it hereTitle") is split, and Link.text gets the
+// missing ": " so both spellings yield the same link.
+std::optional<importai::v1::Link> ParseLinkLine(absl::string_view line,
+                                                bool* glued = nullptr);
+
+// The link lines that end a section.
+struct TrailingLinks {
+  size_t first_line = 0;  // Index in the input of the first link line.
+  std::vector<importai::v1::Link> links;  // In reading order.
+};
+
+// Scans `lines` backwards for link lines, stopping at the first line that is
+// not one. A link line wrapped onto the next line ("More information" /
+// "at the site (source).") is joined. Tolerated oddities are appended to
+// `warnings` as "line N: ...".
+TrailingLinks ExtractTrailingLinks(absl::Span<const Line> lines,
+                                   std::vector<std::string>* warnings);
+
+}  // namespace importai::newsletter
+
+#endif  // IMPORTAI_NEWSLETTER_LINKS_H_

@@ -1,0 +1,93 @@
+#include "newsletter/section.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "newsletter/citations.h"
+#include "newsletter/links.h"
+#include "newsletter/markers.h"
+
+namespace importai::newsletter {
+namespace {
+
+std::string SectionTitle(absl::string_view heading) {
+  absl::ConsumeSuffix(&heading, ":");
+  return std::string(absl::StripAsciiWhitespace(heading));
+}
+
+std::vector<int> CitedIssues(const importai::v1::Section& section) {
+  std::vector<int> numbers;
+  CollectCitedIssues(section.title(), &numbers);
+  CollectCitedIssues(section.summary(), &numbers);
+  CollectCitedIssues(section.body(), &numbers);
+  for (const importai::v1::Link& link : section.links()) {
+    CollectCitedIssues(link.text(), &numbers);
+  }
+  SortUnique(&numbers);
+  return numbers;
+}
+
+}  // namespace
+
+std::string JoinParagraphs(absl::Span<const Line> lines) {
+  size_t size = 0;
+  for (const Line& line : lines) size += line.text.size() + 2;
+  std::string joined;
+  joined.reserve(size);
+  for (const Line& line : lines) {
+    if (!joined.empty()) joined.append("\n\n");
+    joined.append(line.text.data(), line.text.size());
+  }
+  return joined;
+}
+
+absl::StatusOr<importai::v1::Section> ParseSection(
+    absl::Span<const Line> lines, int issue_number, int ordinal,
+    std::vector<std::string>* warnings) {
+  const Line& heading = lines.front();
+  if (lines.size() == 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("issue ", issue_number, ": section ", ordinal,
+                     ": heading \"", Excerpt(heading.text),
+                     "\" is followed by no text (line ", heading.number, ")"));
+  }
+  if (!EndsLikeHeading(heading.text)) {
+    warnings->push_back(absl::StrCat(
+        "line ", heading.number, ": section heading \"", Excerpt(heading.text),
+        "\" does not end in \":\" or \"?\""));
+  }
+
+  importai::v1::Section section;
+  section.set_name(
+      absl::StrCat("issues/", issue_number, "/sections/", ordinal));
+  section.set_issue_number(issue_number);
+  section.set_ordinal(ordinal);
+  section.set_title(SectionTitle(heading.text));
+
+  absl::Span<const Line> rest = lines.subspan(1);
+  if (IsDek(rest.front().text)) {
+    section.set_summary(std::string(StripEllipses(rest.front().text)));
+    rest.remove_prefix(1);
+  }
+  TrailingLinks links = ExtractTrailingLinks(rest, warnings);
+  const absl::Span<const Line> body = rest.first(links.first_line);
+  if (body.empty()) {
+    warnings->push_back(absl::StrCat("line ", heading.number, ": section \"",
+                                     Excerpt(section.title()),
+                                     "\" has no body"));
+  }
+  section.set_body(JoinParagraphs(body));
+  for (const Line& line : body) {
+    if (IsWhyThisMatters(line.text)) {
+      section.set_why_it_matters(std::string(line.text));
+      break;
+    }
+  }
+  for (importai::v1::Link& link : links.links) {
+    *section.add_links() = std::move(link);
+  }
+  for (int number : CitedIssues(section)) section.add_cited_issues(number);
+  return section;
+}
+
+}  // namespace importai::newsletter
