@@ -1,95 +1,146 @@
-// GetIssue(FULL) latency at concurrency 1 over loopback: a real server on a
-// free port, RocksDB in a temporary directory, the corpus ingested, and one
-// client calling back to back for the largest issue. Reports p50/p99 in µs,
-// twice: "Wire" receives the response bytes (what the service costs, as
-// h2load measures it), "Typed" also parses them into an Issue the way a C++
-// client does.
+// GetIssue(FULL) latency at concurrency 1 over loopback, against the real
+// importai-server binary in its own process (temporary data directory, the
+// shared corpus or an original sample ingested over gRPC). One client calls
+// back to back for the largest issue and reports p50/p99 in µs:
+//   Wire   receives the response bytes: what the service and transport cost;
+//   Typed  also parses them into an Issue, as a C++ client does;
+//   Health a do-nothing call, the floor of this client and machine.
 //   build/release/services/get_issue_benchmark
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <vector>
 
-#include "absl/time/clock.h"
+#include "absl/strings/strip.h"
 #include "benchmark/benchmark.h"
 #include "common/testing/fixtures.h"
 #include "common/testing/temp_dir.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "importai/v1/archive_service.grpc.pb.h"
-#include "services/ingest.h"
-#include "services/server.h"
-#include "storage/rocksdb_store.h"
+#include "importai/v1/ingest_service.grpc.pb.h"
+
+extern char** environ;
 
 namespace importai::services {
 namespace {
 
-// A server holding the shared corpus (or an original sample issue when the
-// corpus is absent), shared by both benchmarks.
-class Fixture {
+// The server process, loaded with the corpus; shared by every benchmark.
+class ServerProcess {
  public:
-  Fixture() {
-    auto store = storage::RocksDbStore::Open(dir_.path());
-    if (!store.ok()) return;
-    store_ = *std::move(store);
-    std::string where;
+  ServerProcess() {
+    if (!Spawn()) return;
+    channel_ =
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
     v1::IngestIssuesRequest ingest;
+    std::string where;
     ingest.set_text(testing::ReadCorpusFile("import-ai-382-387.txt", &where));
     if (ingest.text().empty()) ingest.set_text(testing::SampleIssueText(901));
-    auto ingested = Ingest(*store_, ingest, IngestLimits{}, absl::Now());
-    if (!ingested.ok()) return;
-    for (const v1::IngestResult& result : ingested->results()) {
-      auto bytes = store_->GetIssueBytes(result.number());
-      if (bytes.ok() && (*bytes)->size() > response_bytes_) {
-        response_bytes_ = (*bytes)->size();
-        largest_issue_ = result.number();
-      }
+    v1::IngestIssuesResponse ingested;
+    grpc::ClientContext context;
+    if (!v1::IngestService::NewStub(channel_)
+             ->IngestIssues(&context, ingest, &ingested)
+             .ok()) {
+      return;
     }
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    auto server = ArchiveServer::Start(store_.get(), options);
-    if (server.ok()) server_ = *std::move(server);
+    FindLargestIssue(ingested);
   }
 
-  bool ok() const { return server_ != nullptr && largest_issue_ > 0; }
-  std::shared_ptr<grpc::Channel> NewChannel() const {
-    return grpc::CreateChannel(server_->address(),
-                               grpc::InsecureChannelCredentials());
+  ~ServerProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
   }
+
+  bool ok() const { return largest_issue_ > 0; }
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  int largest_issue() const { return largest_issue_; }
+  size_t response_bytes() const { return response_bytes_; }
   v1::GetIssueRequest Request() const {
     v1::GetIssueRequest request;
     request.set_name("issues/" + std::to_string(largest_issue_));
     request.set_view(v1::ISSUE_VIEW_FULL);
     return request;
   }
-  int largest_issue() const { return largest_issue_; }
-  size_t response_bytes() const { return response_bytes_; }
 
  private:
+  // Starts importai-server on a free port and reads its address from the
+  // line it prints once serving.
+  bool Spawn() {
+    int out[2];
+    if (pipe(out) != 0) return false;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    std::string data_dir = "--data_dir=" + dir_.path();
+    std::vector<char*> argv = {const_cast<char*>(IMPORTAI_SERVER_BINARY),
+                               const_cast<char*>("--listen=127.0.0.1:0"),
+                               data_dir.data(), nullptr};
+    int spawned = posix_spawn(&pid_, IMPORTAI_SERVER_BINARY, &actions, nullptr,
+                              argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    if (spawned != 0) return false;
+    FILE* lines = fdopen(out[0], "r");
+    char line[512];
+    constexpr absl::string_view kPrefix = "importai-server listening on ";
+    while (fgets(line, sizeof(line), lines) != nullptr) {
+      absl::string_view text(line);
+      if (!absl::ConsumePrefix(&text, kPrefix)) continue;
+      address_ = std::string(text.substr(0, text.find(' ')));
+      break;
+    }
+    return !address_.empty();
+  }
+
+  void FindLargestIssue(const v1::IngestIssuesResponse& ingested) {
+    auto stub = v1::ArchiveService::NewStub(channel_);
+    for (const v1::IngestResult& result : ingested.results()) {
+      v1::GetIssueRequest request;
+      request.set_name("issues/" + std::to_string(result.number()));
+      v1::Issue issue;
+      grpc::ClientContext context;
+      if (stub->GetIssue(&context, request, &issue).ok() &&
+          issue.ByteSizeLong() > response_bytes_) {
+        response_bytes_ = issue.ByteSizeLong();
+        largest_issue_ = result.number();
+      }
+    }
+  }
+
   testing::TempDir dir_;
-  std::unique_ptr<storage::RocksDbStore> store_;
-  std::unique_ptr<ArchiveServer> server_;
+  pid_t pid_ = 0;
+  std::string address_;
+  std::shared_ptr<grpc::Channel> channel_;
   int largest_issue_ = 0;
   size_t response_bytes_ = 0;
 };
 
-Fixture& SharedFixture() {
-  static Fixture* fixture = new Fixture();
-  return *fixture;
+ServerProcess& Server() {
+  static ServerProcess server;  // stopped by its destructor at exit
+  return server;
 }
 
 // Times `call` once per iteration and reports percentiles.
 template <typename Call>
 void MeasureCalls(benchmark::State& state, Call call) {
-  Fixture& fixture = SharedFixture();
-  if (!fixture.ok()) return state.SkipWithError("cannot set up the server");
   std::vector<double> micros;
   micros.reserve(state.max_iterations);
   for (auto _ : state) {
     auto start = std::chrono::steady_clock::now();
     grpc::Status status = call();
     auto end = std::chrono::steady_clock::now();
-    if (!status.ok()) return state.SkipWithError(status.error_message().c_str());
-    micros.push_back(std::chrono::duration<double, std::micro>(end - start).count());
+    if (!status.ok())
+      return state.SkipWithError(status.error_message().c_str());
+    micros.push_back(
+        std::chrono::duration<double, std::micro>(end - start).count());
   }
   std::sort(micros.begin(), micros.end());
   auto percentile = [&](double p) {
@@ -98,16 +149,16 @@ void MeasureCalls(benchmark::State& state, Call call) {
   };
   state.counters["p50_us"] = percentile(0.50);
   state.counters["p99_us"] = percentile(0.99);
-  state.counters["issue"] = fixture.largest_issue();
-  state.counters["response_bytes"] = static_cast<double>(fixture.response_bytes());
+  state.counters["issue"] = Server().largest_issue();
+  state.counters["response_bytes"] =
+      static_cast<double>(Server().response_bytes());
 }
 
 void BM_GetIssueFullWire(benchmark::State& state) {
-  Fixture& fixture = SharedFixture();
-  if (!fixture.ok()) return state.SkipWithError("cannot set up the server");
-  grpc::GenericStub stub(fixture.NewChannel());
+  if (!Server().ok()) return state.SkipWithError("cannot set up the server");
+  grpc::GenericStub stub(Server().channel());
   grpc::CompletionQueue queue;
-  const std::string request_bytes = fixture.Request().SerializeAsString();
+  const std::string request_bytes = Server().Request().SerializeAsString();
   grpc::Slice request_slice(request_bytes);
   const grpc::ByteBuffer request(&request_slice, 1);
   MeasureCalls(state, [&] {
@@ -121,19 +172,20 @@ void BM_GetIssueFullWire(benchmark::State& state) {
     void* tag = nullptr;
     bool ok = false;
     queue.Next(&tag, &ok);
-    if (status.ok() && response.Length() != fixture.response_bytes()) {
+    if (status.ok() && response.Length() != Server().response_bytes()) {
       return grpc::Status(grpc::StatusCode::INTERNAL, "short response");
     }
     return status;
   });
 }
-BENCHMARK(BM_GetIssueFullWire)->Iterations(20000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_GetIssueFullWire)
+    ->Iterations(20000)
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_GetIssueFullTyped(benchmark::State& state) {
-  Fixture& fixture = SharedFixture();
-  if (!fixture.ok()) return state.SkipWithError("cannot set up the server");
-  auto stub = v1::ArchiveService::NewStub(fixture.NewChannel());
-  const v1::GetIssueRequest request = fixture.Request();
+  if (!Server().ok()) return state.SkipWithError("cannot set up the server");
+  auto stub = v1::ArchiveService::NewStub(Server().channel());
+  const v1::GetIssueRequest request = Server().Request();
   MeasureCalls(state, [&] {
     google::protobuf::Arena arena;
     auto* issue = google::protobuf::Arena::CreateMessage<v1::Issue>(&arena);
@@ -141,7 +193,21 @@ void BM_GetIssueFullTyped(benchmark::State& state) {
     return stub->GetIssue(&context, request, issue);
   });
 }
-BENCHMARK(BM_GetIssueFullTyped)->Iterations(20000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_GetIssueFullTyped)
+    ->Iterations(20000)
+    ->Unit(benchmark::kMicrosecond);
+
+void BM_HealthCheck(benchmark::State& state) {
+  if (!Server().ok()) return state.SkipWithError("cannot set up the server");
+  auto stub = grpc::health::v1::Health::NewStub(Server().channel());
+  MeasureCalls(state, [&] {
+    grpc::health::v1::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::ClientContext context;
+    return stub->Check(&context, request, &response);
+  });
+}
+BENCHMARK(BM_HealthCheck)->Iterations(20000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace importai::services

@@ -121,6 +121,22 @@ TEST_F(ServiceTest, HealthAnswersForTheServerAndEachService) {
   }
 }
 
+TEST_F(ServiceTest, HealthWatchStreamsTheStatusAndItsChange) {
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service("importai.v1.ArchiveService");
+  grpc::ClientContext context;
+  auto stream = health->Watch(&context, request);
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  server_->Shutdown(absl::Seconds(1));
+  // Shutting down reports NOT_SERVING before the stream ends.
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.status(),
+            grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+}
+
 TEST_F(ServiceTest, IngestCreatesThenReportsUnchanged) {
   const std::string text = SampleIssueText(901) + SampleIssueText(902);
   v1::IngestIssuesResponse first = MustIngest(text);
@@ -156,7 +172,7 @@ TEST_F(ServiceTest, ValidateOnlyReportsWithoutStoring) {
 
 TEST_F(ServiceTest, TextWithoutAnIssueIsRejectedNamingTheLine) {
   for (const std::string& text : {std::string(), std::string("hello\nworld\n"),
-                                 std::string("\x01\xc3\xbf garbage: *** …")}) {
+                                  std::string("\x01\xc3\xbf garbage: *** …")}) {
     v1::IngestIssuesResponse response;
     grpc::Status status = Ingest(text, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
