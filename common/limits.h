@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "absl/time/time.h"
+
 namespace importai {
 
 // AIP-158 page sizes: 0 means the default, larger requests are capped.
@@ -15,6 +17,11 @@ inline constexpr int64_t kDefaultMaxIngestBytes = 16 << 20;
 // Room for the request's other fields and framing on top of the text, so a
 // request at the ingest limit is not refused by gRPC's receive limit first.
 inline constexpr int64_t kIngestEnvelopeBytes = 64 << 10;
+
+// WatchIssues progress_interval: the default and the allowed range.
+inline constexpr absl::Duration kDefaultProgressInterval = absl::Seconds(10);
+inline constexpr absl::Duration kMinProgressInterval = absl::Milliseconds(100);
+inline constexpr absl::Duration kMaxProgressInterval = absl::Seconds(60);
 
 }  // namespace importai
 

@@ -1,8 +1,10 @@
 #include "services/archive_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "services/archive_handlers.h"
+#include "services/feed/watch_request.h"
 #include "services/reply.h"
 
 namespace importai::services {
@@ -22,20 +24,35 @@ grpc::ByteBuffer SharedBytesToByteBuffer(
   return grpc::ByteBuffer(&slice, 1);
 }
 
+// A stream refused before it starts, for a request that does not parse.
+class RejectedWatch final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  explicit RejectedWatch(const absl::Status& status) {
+    Finish(ToGrpcStatus(status));
+  }
+  void OnDone() override { delete this; }
+};
+
+// Decodes a request that arrived as raw bytes.
+template <typename Request>
+absl::Status DecodeRequest(const grpc::ByteBuffer& bytes, Request* request) {
+  grpc::ByteBuffer copy(bytes);  // shares the slices
+  grpc::Status decoded =
+      grpc::SerializationTraits<Request>::Deserialize(&copy, request);
+  if (decoded.ok()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("request is not a ", Request::descriptor()->name(), ": ",
+                   decoded.error_message()));
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* ArchiveServiceImpl::GetIssue(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   v1::GetIssueRequest parsed;
-  grpc::ByteBuffer request_copy(*request);  // shares the slices
-  grpc::Status decoded =
-      grpc::SerializationTraits<v1::GetIssueRequest>::Deserialize(&request_copy,
-                                                                  &parsed);
-  if (!decoded.ok()) {
-    return Reply(context, absl::InvalidArgumentError(
-                              "request is not a GetIssueRequest: " +
-                              decoded.error_message()));
+  if (absl::Status decoded = DecodeRequest(*request, &parsed); !decoded.ok()) {
+    return Reply(context, decoded);
   }
   absl::StatusOr<std::shared_ptr<const std::string>> bytes =
       services::GetIssue(store_, parsed);
@@ -72,6 +89,25 @@ grpc::ServerUnaryReactor* ArchiveServiceImpl::ListTales(
     grpc::CallbackServerContext* context, const v1::ListTalesRequest* request,
     v1::ListTalesResponse* response) {
   return Reply(context, services::ListTales(store_, *request, response));
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* ArchiveServiceImpl::WatchIssues(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+  v1::WatchIssuesRequest parsed;
+  if (absl::Status decoded = DecodeRequest(*request, &parsed); !decoded.ok()) {
+    return new RejectedWatch(decoded);
+  }
+  absl::StatusOr<feed::WatchParams> params = feed::ResolveWatchRequest(parsed);
+  if (!params.ok()) return new RejectedWatch(params.status());
+  return feed_.Watch(params->start_revision, params->view,
+                     params->progress_interval);
+}
+
+grpc::ServerUnaryReactor* ArchiveServiceImpl::GetFeedInfo(
+    grpc::CallbackServerContext* context, const v1::GetFeedInfoRequest* request,
+    v1::FeedInfo* response) {
+  *response = feed_.Info();
+  return Reply(context, absl::OkStatus());
 }
 
 }  // namespace importai::services

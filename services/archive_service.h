@@ -2,20 +2,23 @@
 #define IMPORTAI_SERVICES_ARCHIVE_SERVICE_H_
 
 #include "importai/v1/archive_service.grpc.pb.h"
+#include "services/feed/feed_hub.h"
 #include "storage/archive_store.h"
 
 namespace importai::services {
 
-// GetIssue is a raw method: it answers with the store's serialized bytes as
-// they are, without parsing and re-serializing a ~25 KB message per call.
+// GetIssue and WatchIssues are raw methods: they send bytes serialized once
+// (by the store's cache, by the feed for every subscriber) as they are.
 using ArchiveServiceBase = v1::ArchiveService::WithRawCallbackMethod_GetIssue<
-    v1::ArchiveService::CallbackService>;
+    v1::ArchiveService::WithRawCallbackMethod_WatchIssues<
+        v1::ArchiveService::CallbackService>>;
 
-// importai.v1.ArchiveService on the callback API. Thread-safe; `store` must
-// outlive the service.
+// importai.v1.ArchiveService on the callback API. Thread-safe; `store` and
+// `feed` must outlive the service.
 class ArchiveServiceImpl final : public ArchiveServiceBase {
  public:
-  explicit ArchiveServiceImpl(storage::ArchiveStore* store) : store_(*store) {}
+  ArchiveServiceImpl(storage::ArchiveStore* store, feed::FeedHub* feed)
+      : store_(*store), feed_(*feed) {}
 
   // Request: a serialized GetIssueRequest; response: a serialized Issue.
   grpc::ServerUnaryReactor* GetIssue(grpc::CallbackServerContext* context,
@@ -35,12 +38,21 @@ class ArchiveServiceImpl final : public ArchiveServiceBase {
   grpc::ServerUnaryReactor* GetTale(grpc::CallbackServerContext* context,
                                     const v1::GetTaleRequest* request,
                                     v1::Tale* response) override;
+  // Request: a serialized WatchIssuesRequest; stream of serialized
+  // WatchIssuesResponse.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchIssues(
+      grpc::CallbackServerContext* context,
+      const grpc::ByteBuffer* request) override;
+  grpc::ServerUnaryReactor* GetFeedInfo(grpc::CallbackServerContext* context,
+                                        const v1::GetFeedInfoRequest* request,
+                                        v1::FeedInfo* response) override;
   grpc::ServerUnaryReactor* ListTales(grpc::CallbackServerContext* context,
                                       const v1::ListTalesRequest* request,
                                       v1::ListTalesResponse* response) override;
 
  private:
   storage::ArchiveStore& store_;
+  feed::FeedHub& feed_;
 };
 
 }  // namespace importai::services

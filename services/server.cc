@@ -27,7 +27,9 @@ std::string WithPort(const std::string& listen, int port) {
 
 ArchiveServer::ArchiveServer(storage::ArchiveStore* store,
                              const ServerOptions& options)
-    : archive_service_(store), ingest_service_(store, options.ingest) {}
+    : feed_(store, options.feed),
+      archive_service_(store, &feed_),
+      ingest_service_(store, options.ingest) {}
 
 absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
     storage::ArchiveStore* store, const ServerOptions& options) {
@@ -65,6 +67,7 @@ ArchiveServer::~ArchiveServer() { Shutdown(absl::ZeroDuration()); }
 void ArchiveServer::Shutdown(absl::Duration grace) {
   if (server_ == nullptr) return;
   server_->GetHealthCheckService()->SetServingStatus(false);
+  feed_.Shutdown();
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoNanoseconds(grace));
 }

@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
 #include "services/archive_service.h"
+#include "services/feed/feed_hub.h"
 #include "services/ingest.h"
 #include "services/ingest_service.h"
 #include "storage/archive_store.h"
@@ -18,6 +19,7 @@ struct ServerOptions {
   // HOST:PORT; port 0 picks a free one (see ArchiveServer::port()).
   std::string listen = "127.0.0.1:50051";
   IngestLimits ingest;
+  feed::FeedOptions feed;
 };
 
 // A running gRPC server with ArchiveService, IngestService, health checking
@@ -32,12 +34,16 @@ class ArchiveServer {
   // Shuts down with no grace period if Shutdown() was not called.
   ~ArchiveServer();
 
+  feed::FeedHub& feed() { return feed_; }
+
   // The bound port and "HOST:PORT" with it.
   int port() const { return port_; }
   const std::string& address() const { return address_; }
 
-  // Reports NOT_SERVING, stops accepting calls, lets in-flight calls finish
-  // for up to `grace`, then cancels the rest. Safe to call more than once.
+  // Reports NOT_SERVING, ends open WatchIssues streams with UNAVAILABLE (so
+  // clients reconnect and resume), stops accepting calls, lets in-flight
+  // calls finish for up to `grace`, then cancels the rest. Safe to call more
+  // than once.
   void Shutdown(absl::Duration grace);
 
   // Blocks until the server has shut down.
@@ -46,6 +52,8 @@ class ArchiveServer {
  private:
   ArchiveServer(storage::ArchiveStore* store, const ServerOptions& options);
 
+  // Declared before the services and the server, so it outlives them.
+  feed::FeedHub feed_;
   ArchiveServiceImpl archive_service_;
   IngestServiceImpl ingest_service_;
   std::unique_ptr<grpc::Server> server_;

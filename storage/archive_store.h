@@ -2,6 +2,7 @@
 #define IMPORTAI_STORAGE_ARCHIVE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,21 @@ struct WriteResult {
   std::vector<WriteOutcome> outcomes;  // one per input copy, in input order
   int64_t head_revision = 0;
 };
+
+// How much of the revision log to keep. Zero means no limit; with both set,
+// an entry goes when either says so. The head revision is always kept.
+struct RetentionPolicy {
+  int64_t max_revisions = 0;
+  absl::Duration max_age = absl::ZeroDuration();
+
+  bool keeps_everything() const {
+    return max_revisions <= 0 && max_age <= absl::ZeroDuration();
+  }
+};
+
+// Called with the log entries of each committed write, in revision order.
+using CommitListener =
+    std::function<void(const std::vector<v1::WatchIssuesResponse>& committed)>;
 
 // The archive's durable state: issues, their sections and tales, and the
 // revision log that records every change.
@@ -92,9 +108,25 @@ class ArchiveStore {
 
   // At most `limit` log entries with revision >= `start`, in revision order.
   // Each is the feed event of that change (type, revision, issue as written,
-  // commit time).
+  // commit time). Entries trimmed by retention are skipped: callers compare
+  // the first revision with `start` to detect that.
   virtual absl::StatusOr<std::vector<v1::WatchIssuesResponse>> ReadRevisions(
       int64_t start, int limit) = 0;
+
+  // The oldest revision still in the log; HeadRevision() + 1 when it is
+  // empty.
+  virtual int64_t OldestRevision() = 0;
+
+  // Deletes log entries that `policy` no longer keeps as of `now`, in one
+  // synced write. Returns the new oldest revision.
+  virtual absl::StatusOr<int64_t> TrimRevisionLog(const RetentionPolicy& policy,
+                                                  absl::Time now) = 0;
+
+  // Installs the one listener told of every committed write (replacing any
+  // earlier one). It runs on the writing thread while writes are held, right
+  // after the batch is durable, so it sees revisions in order with no gap;
+  // it must return quickly and must not write to the store.
+  virtual void SetCommitListener(CommitListener listener) = 0;
 };
 
 }  // namespace importai::storage

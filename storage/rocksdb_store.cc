@@ -1,5 +1,6 @@
 #include "storage/rocksdb_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -31,6 +32,10 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   options.compression = rocksdb::kLZ4Compression;
   return options;
+}
+
+absl::string_view ToView(const rocksdb::Slice& slice) {
+  return absl::string_view(slice.data(), slice.size());
 }
 
 google::protobuf::Timestamp ToTimestamp(absl::Time time) {
@@ -101,19 +106,30 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
     for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
     return FromRocksDb(read, "read head revision");
   }
-  return std::unique_ptr<RocksDbStore>(new RocksDbStore(
-      std::move(db), std::move(handles), head, options.issue_cache_bytes));
+  // The log's first key is the oldest revision retention has left.
+  int64_t oldest = head + 1;
+  {
+    std::unique_ptr<rocksdb::Iterator> first(
+        db->NewIterator(rocksdb::ReadOptions(), handles[4]));
+    first->SeekToFirst();
+    if (first->Valid()) keys::DecodeRevision(ToView(first->key()), &oldest);
+  }
+  return std::unique_ptr<RocksDbStore>(
+      new RocksDbStore(std::move(db), std::move(handles), head, oldest,
+                       options.issue_cache_bytes));
 }
 
 RocksDbStore::RocksDbStore(std::unique_ptr<rocksdb::DB> db,
                            std::vector<rocksdb::ColumnFamilyHandle*> handles,
-                           int64_t head_revision, size_t issue_cache_bytes)
+                           int64_t head_revision, int64_t oldest_revision,
+                           size_t issue_cache_bytes)
     : db_(std::move(db)),
       handles_(std::move(handles)),
       families_{handles_[0], handles_[1], handles_[2], handles_[3],
                 handles_[4]},
       issue_cache_(issue_cache_bytes),
-      head_revision_(head_revision) {}
+      head_revision_(head_revision),
+      oldest_revision_(oldest_revision) {}
 
 RocksDbStore::~RocksDbStore() {
   for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
@@ -227,6 +243,59 @@ absl::StatusOr<std::vector<v1::Tale>> RocksDbStore::ListTales(int32_t before,
 
 int64_t RocksDbStore::HeadRevision() { return head_revision_.load(); }
 
+int64_t RocksDbStore::OldestRevision() { return oldest_revision_.load(); }
+
+void RocksDbStore::SetCommitListener(CommitListener listener) {
+  absl::MutexLock lock(&write_mu_);
+  commit_listener_ = std::move(listener);
+}
+
+absl::StatusOr<int64_t> RocksDbStore::TrimRevisionLog(
+    const RetentionPolicy& policy, absl::Time now) {
+  absl::MutexLock lock(&write_mu_);
+  const int64_t head = head_revision_.load();
+  const int64_t oldest = oldest_revision_.load();
+  if (policy.keeps_everything() || oldest >= head) return oldest;
+  // Keep at least the head, so the log always says where it stands.
+  int64_t keep_from = head;
+  if (policy.max_revisions > 0) {
+    keep_from = std::max<int64_t>(oldest, head - policy.max_revisions + 1);
+  } else {
+    keep_from = oldest;
+  }
+  if (policy.max_age > absl::ZeroDuration()) {
+    // Entries are in commit order, so the expired ones are a prefix.
+    const int64_t cutoff_nanos = absl::ToUnixNanos(now - policy.max_age);
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), families_.log));
+    for (it->Seek(keys::RevisionKey(keep_from)); it->Valid(); it->Next()) {
+      v1::WatchIssuesResponse entry;
+      int64_t revision = 0;
+      if (!keys::DecodeRevision(ToView(it->key()), &revision) ||
+          revision >= head ||
+          !entry.ParseFromArray(it->value().data(),
+                                static_cast<int>(it->value().size())) ||
+          TimeUtil::TimestampToNanoseconds(entry.commit_time()) >=
+              cutoff_nanos) {
+        break;
+      }
+      keep_from = revision + 1;
+    }
+    IMPORTAI_RETURN_IF_ERROR(FromRocksDb(it->status(), "scan revision log"));
+  }
+  if (keep_from <= oldest) return oldest;
+  rocksdb::WriteBatch batch;
+  batch.DeleteRange(families_.log, keys::RevisionKey(oldest),
+                    keys::RevisionKey(keep_from));
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  IMPORTAI_RETURN_IF_ERROR(FromRocksDb(
+      db_->Write(write_options, &batch),
+      absl::StrCat("trim revisions ", oldest, " to ", keep_from - 1)));
+  oldest_revision_.store(keep_from);
+  return keep_from;
+}
+
 absl::StatusOr<std::vector<v1::WatchIssuesResponse>>
 RocksDbStore::ReadRevisions(int64_t start, int limit) {
   return ScanMessages<v1::WatchIssuesResponse>(
@@ -244,8 +313,10 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
   // Issues as this request leaves them, so a later copy compares with an
   // earlier one of the same request rather than with the stored version.
   absl::flat_hash_map<int32_t, v1::Issue> latest;
-  // What to put in the issue cache once the batch has committed.
+  // What to put in the issue cache and tell the listener once the batch has
+  // committed.
   std::vector<std::pair<int32_t, IssueCache::Bytes>> written;
+  std::vector<v1::WatchIssuesResponse> events;
   const google::protobuf::Timestamp commit_timestamp = ToTimestamp(commit_time);
 
   for (const v1::Issue& copy : copies) {
@@ -294,6 +365,7 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
     batch.Put(families_.log, keys::RevisionKey(head),
               event.SerializeAsString());
     latest[copy.number()] = std::move(issue);
+    events.push_back(std::move(event));
   }
 
   if (dry_run || head == committed_head) {
@@ -310,6 +382,10 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
   for (auto& [number, bytes] : written)
     issue_cache_.Put(number, std::move(bytes));
   head_revision_.store(head);
+  if (oldest_revision_.load() > committed_head) {
+    oldest_revision_.store(committed_head + 1);  // the log was empty
+  }
+  if (commit_listener_) commit_listener_(events);
   result.head_revision = head;
   return result;
 }

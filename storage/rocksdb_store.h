@@ -57,6 +57,12 @@ class RocksDbStore final : public ArchiveStore {
   int64_t HeadRevision() override;
   absl::StatusOr<std::vector<v1::WatchIssuesResponse>> ReadRevisions(
       int64_t start, int limit) override;
+  int64_t OldestRevision() override;
+  absl::StatusOr<int64_t> TrimRevisionLog(const RetentionPolicy& policy,
+                                          absl::Time now) override
+      ABSL_LOCKS_EXCLUDED(write_mu_);
+  void SetCommitListener(CommitListener listener) override
+      ABSL_LOCKS_EXCLUDED(write_mu_);
 
  private:
   struct Families {
@@ -69,7 +75,8 @@ class RocksDbStore final : public ArchiveStore {
 
   RocksDbStore(std::unique_ptr<rocksdb::DB> db,
                std::vector<rocksdb::ColumnFamilyHandle*> handles,
-               int64_t head_revision, size_t issue_cache_bytes);
+               int64_t head_revision, int64_t oldest_revision,
+               size_t issue_cache_bytes);
 
   // Reads and parses one value. NOT_FOUND (naming `what`) if absent.
   template <typename Message>
@@ -90,8 +97,10 @@ class RocksDbStore final : public ArchiveStore {
   IssueCache issue_cache_;
   // Serializes WriteIssues so outcomes are decided against committed state.
   absl::Mutex write_mu_;
+  CommitListener commit_listener_ ABSL_GUARDED_BY(write_mu_);
   // Written only under write_mu_, after the batch commits; read lock-free.
   std::atomic<int64_t> head_revision_;
+  std::atomic<int64_t> oldest_revision_;
 };
 
 }  // namespace importai::storage

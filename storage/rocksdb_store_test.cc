@@ -260,6 +260,67 @@ TEST_F(RocksDbStoreTest, SecondOpenOfTheSameDirectoryFailsClearly) {
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr(dir_.path())));
 }
 
+TEST_F(RocksDbStoreTest, RetentionByCountTrimsTheOldestRevisions) {
+  EXPECT_EQ(store_->OldestRevision(), 1);
+  for (int number = 60; number < 65; ++number)
+    Write({MakeIssue(number, 1, false)});
+  EXPECT_EQ(store_->OldestRevision(), 1);
+  RetentionPolicy keep_two;
+  keep_two.max_revisions = 2;
+  auto oldest = store_->TrimRevisionLog(keep_two, kLaterCommit);
+  ASSERT_THAT(oldest, IsOk());
+  EXPECT_EQ(*oldest, 4);
+  EXPECT_EQ(store_->OldestRevision(), 4);
+  auto log = store_->ReadRevisions(1, 100);
+  ASSERT_THAT(log, IsOk());
+  ASSERT_THAT(*log, SizeIs(2));
+  EXPECT_EQ((*log)[0].revision(), 4);
+  // Issues themselves are not trimmed, and the bound survives a restart.
+  EXPECT_THAT(store_->GetIssue(60), IsOk());
+  Reopen();
+  EXPECT_EQ(store_->OldestRevision(), 4);
+  EXPECT_EQ(store_->HeadRevision(), 5);
+}
+
+TEST_F(RocksDbStoreTest, RetentionByAgeKeepsRecentRevisionsAndTheHead) {
+  Write({MakeIssue(70, 1, false), MakeIssue(71, 1, false)}, kFirstCommit);
+  Write({MakeIssue(72, 1, false)}, kLaterCommit);
+  RetentionPolicy one_hour;
+  one_hour.max_age = absl::Hours(1);
+  auto oldest =
+      store_->TrimRevisionLog(one_hour, kLaterCommit + absl::Minutes(1));
+  ASSERT_THAT(oldest, IsOk());
+  EXPECT_EQ(*oldest, 3);
+  // Even when everything is old, the head stays readable.
+  oldest = store_->TrimRevisionLog(one_hour, kLaterCommit + absl::Hours(5));
+  ASSERT_THAT(oldest, IsOk());
+  EXPECT_EQ(*oldest, 3);
+  auto log = store_->ReadRevisions(1, 100);
+  ASSERT_THAT(log, IsOk());
+  ASSERT_THAT(*log, SizeIs(1));
+  EXPECT_EQ((*log)[0].revision(), 3);
+}
+
+TEST_F(RocksDbStoreTest, DefaultRetentionKeepsEverything) {
+  Write({MakeIssue(80, 1, false), MakeIssue(81, 1, false)});
+  auto oldest = store_->TrimRevisionLog(RetentionPolicy{}, kLaterCommit);
+  ASSERT_THAT(oldest, IsOk());
+  EXPECT_EQ(*oldest, 1);
+}
+
+TEST_F(RocksDbStoreTest, CommitListenerSeesEachCommittedWriteInOrder) {
+  std::vector<int64_t> seen;
+  store_->SetCommitListener(
+      [&seen](const std::vector<v1::WatchIssuesResponse>& committed) {
+        for (const auto& event : committed) seen.push_back(event.revision());
+      });
+  Write({MakeIssue(90, 1, false), MakeIssue(91, 1, false)});
+  Write({MakeIssue(90, 1, false)});  // unchanged: nothing committed
+  Write({MakeIssue(92, 1, false)}, kFirstCommit, /*dry_run=*/true);
+  Write({MakeIssue(91, 1, false, 1)});
+  EXPECT_THAT(seen, ElementsAre(1, 2, 3));
+}
+
 TEST_F(RocksDbStoreTest, ConcurrentWritersGetContiguousRevisions) {
   constexpr int kThreads = 4;
   constexpr int kIssuesPerThread = 10;

@@ -1,0 +1,207 @@
+#include "services/feed/feed_hub.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/feed/watch_subscriber.h"
+
+namespace importai::services::feed {
+namespace {
+
+// A stream refused before it started.
+class RefusedWatch final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  explicit RefusedWatch(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+FeedHub::FeedHub(storage::ArchiveStore* store, FeedOptions options)
+    : store_(*store), options_(std::move(options)) {
+  {
+    absl::MutexLock lock(&mu_);
+    head_ = store_.HeadRevision();
+    next_trim_ = absl::Now();
+  }
+  store_.SetCommitListener(
+      [this](const std::vector<v1::WatchIssuesResponse>& committed) {
+        Publish(committed);
+      });
+  worker_ = std::thread([this] { RunWorker(); });
+}
+
+FeedHub::~FeedHub() {
+  store_.SetCommitListener(nullptr);
+  {
+    absl::MutexLock lock(&mu_);
+    stop_worker_ = true;
+    worker_cv_.Signal();
+  }
+  worker_.join();
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* FeedHub::Watch(
+    int64_t start_revision, v1::IssueView view,
+    absl::Duration progress_interval) {
+  std::shared_ptr<WatchSubscriber> subscriber;
+  {
+    absl::MutexLock lock(&mu_);
+    if (shutting_down_) {
+      return new RefusedWatch(grpc::Status(
+          grpc::StatusCode::UNAVAILABLE, "server is shutting down; reconnect"));
+    }
+    const int64_t oldest = store_.OldestRevision();
+    if (start_revision > 0 && start_revision < oldest) {
+      return new RefusedWatch(grpc::Status(
+          grpc::StatusCode::OUT_OF_RANGE,
+          absl::StrCat("start_revision: ", start_revision,
+                       " is older than the retained history; the oldest "
+                       "available revision is ",
+                       oldest)));
+    }
+    const int64_t next = start_revision > 0 ? start_revision : head_ + 1;
+    subscriber =
+        std::make_shared<WatchSubscriber>(this, next, view, progress_interval);
+    live_.emplace(subscriber.get(), subscriber);
+  }
+  subscriber->Start();
+  return subscriber.get();
+}
+
+v1::FeedInfo FeedHub::Info() {
+  v1::FeedInfo info;
+  info.set_oldest_revision(store_.OldestRevision());
+  info.set_head_revision(store_.HeadRevision());
+  return info;
+}
+
+void FeedHub::Shutdown() {
+  std::vector<std::shared_ptr<WatchSubscriber>> open;
+  {
+    absl::MutexLock lock(&mu_);
+    shutting_down_ = true;
+    for (auto& [raw, weak] : live_) {
+      if (auto subscriber = weak.lock()) open.push_back(std::move(subscriber));
+    }
+  }
+  for (auto& subscriber : open) subscriber->EndForShutdown();
+}
+
+size_t FeedHub::subscriber_count() {
+  absl::MutexLock lock(&mu_);
+  return live_.size();
+}
+
+Lookup FeedHub::Find(int64_t revision, v1::IssueView view) {
+  absl::MutexLock lock(&mu_);
+  Lookup found;
+  if (revision > head_) {
+    found.kind = Lookup::kAhead;
+    found.head_revision = head_;
+    return found;
+  }
+  const int64_t window_oldest =
+      head_ - static_cast<int64_t>(window_.size()) + 1;
+  if (revision >= window_oldest) {
+    found.kind = Lookup::kFound;
+    found.event = window_[revision - window_oldest].ForView(view);
+  }
+  return found;
+}
+
+bool FeedHub::WaitFor(const std::shared_ptr<WatchSubscriber>& subscriber,
+                      int64_t revision) {
+  absl::MutexLock lock(&mu_);
+  if (revision <= head_) return false;
+  waiting_.emplace(subscriber.get(), subscriber);
+  return true;
+}
+
+void FeedHub::ArmTimer(const std::shared_ptr<WatchSubscriber>& subscriber,
+                       absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  const bool earliest = timers_.empty() || deadline < timers_.begin()->first;
+  timers_.emplace(deadline, subscriber);
+  if (earliest) worker_cv_.Signal();
+}
+
+void FeedHub::Unregister(WatchSubscriber* subscriber) {
+  absl::MutexLock lock(&mu_);
+  live_.erase(subscriber);
+  waiting_.erase(subscriber);
+}
+
+void FeedHub::Publish(const std::vector<v1::WatchIssuesResponse>& committed) {
+  // Serialized here, once per view, whatever the number of subscribers.
+  std::vector<FeedEvent> events;
+  events.reserve(committed.size());
+  for (const v1::WatchIssuesResponse& entry : committed) {
+    events.push_back(MakeFeedEvent(entry));
+  }
+  absl::MutexLock lock(&mu_);
+  for (FeedEvent& event : events) {
+    if (event.revision != head_ + 1) {
+      // Revisions committed before this hub listened are in the log only.
+      window_.clear();
+      window_bytes_ = 0;
+    }
+    head_ = event.revision;
+    window_bytes_ += event.bytes();
+    window_.push_back(std::move(event));
+  }
+  while (window_.size() > 1 && window_bytes_ > options_.window_bytes) {
+    window_bytes_ -= window_.front().bytes();
+    window_.pop_front();
+  }
+  for (auto& [raw, subscriber] : waiting_)
+    to_wake_.push_back(std::move(subscriber));
+  waiting_.clear();
+  worker_cv_.Signal();
+}
+
+bool FeedHub::WorkerHasWork() const {
+  return stop_worker_ || !to_wake_.empty();
+}
+
+void FeedHub::RunWorker() {
+  const bool trims = !options_.retention.keeps_everything();
+  for (;;) {
+    std::vector<std::shared_ptr<WatchSubscriber>> wake;
+    std::vector<std::shared_ptr<WatchSubscriber>> timed_out;
+    bool trim_now = false;
+    {
+      absl::MutexLock lock(&mu_);
+      for (;;) {
+        if (WorkerHasWork()) break;
+        absl::Time deadline = absl::InfiniteFuture();
+        if (!timers_.empty()) deadline = timers_.begin()->first;
+        if (trims) deadline = std::min(deadline, next_trim_);
+        if (absl::Now() >= deadline) break;
+        worker_cv_.WaitWithDeadline(&mu_, deadline);
+      }
+      if (stop_worker_) return;
+      wake.swap(to_wake_);
+      const absl::Time now = absl::Now();
+      while (!timers_.empty() && timers_.begin()->first <= now) {
+        if (auto subscriber = timers_.begin()->second.lock()) {
+          timed_out.push_back(std::move(subscriber));
+        }
+        timers_.erase(timers_.begin());
+      }
+      if (trims && now >= next_trim_) {
+        trim_now = true;
+        next_trim_ = now + options_.trim_interval;
+      }
+    }
+    for (auto& subscriber : wake) subscriber->Pump();
+    for (auto& subscriber : timed_out) subscriber->OnProgressTimer();
+    if (trim_now) {
+      // A failed trim leaves more history than asked; the next one retries.
+      store_.TrimRevisionLog(options_.retention, absl::Now()).IgnoreError();
+    }
+  }
+}
+
+}  // namespace importai::services::feed

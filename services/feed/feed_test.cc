@@ -1,0 +1,361 @@
+// WatchIssues over a real gRPC server on a free loopback port, with RocksDB
+// in a temporary directory: ordering, resume, progress, retention, slow
+// subscribers and shutdown.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/testing/fixtures.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "importai/v1/archive_service.grpc.pb.h"
+#include "importai/v1/ingest_service.grpc.pb.h"
+#include "services/server.h"
+#include "storage/rocksdb_store.h"
+
+namespace importai::services {
+namespace {
+
+using ::importai::testing::IsOk;
+using ::importai::testing::SampleIssueText;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+// One open WatchIssues stream read by the test.
+class Watcher {
+ public:
+  Watcher(v1::ArchiveService::Stub& stub, int64_t start_revision,
+          absl::Duration progress = absl::Seconds(10),
+          v1::IssueView view = v1::ISSUE_VIEW_UNSPECIFIED) {
+    v1::WatchIssuesRequest request;
+    request.set_start_revision(start_revision);
+    request.set_view(view);
+    *request.mutable_progress_interval() =
+        google::protobuf::util::TimeUtil::NanosecondsToDuration(
+            absl::ToInt64Nanoseconds(progress));
+    context_.set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(60));
+    reader_ = stub.WatchIssues(&context_, request);
+  }
+
+  // The next event, or nullopt when the stream ended.
+  std::optional<v1::WatchIssuesResponse> Next() {
+    v1::WatchIssuesResponse event;
+    if (!reader_->Read(&event)) return std::nullopt;
+    return event;
+  }
+
+  // Revisions of change events until `last` (inclusive); progress events are
+  // checked against the invariant and skipped.
+  std::vector<int64_t> ReadThrough(int64_t last) {
+    std::vector<int64_t> revisions;
+    int64_t progress_floor = 0;
+    while (revisions.empty() || revisions.back() < last) {
+      std::optional<v1::WatchIssuesResponse> event = Next();
+      if (!event) break;
+      if (event->type() == v1::EVENT_TYPE_PROGRESS) {
+        progress_floor = event->revision();
+        continue;
+      }
+      EXPECT_GT(event->revision(), progress_floor)
+          << "an event at or below an earlier PROGRESS revision";
+      revisions.push_back(event->revision());
+    }
+    return revisions;
+  }
+
+  grpc::Status Finish() { return reader_->Finish(); }
+  void Cancel() { context_.TryCancel(); }
+
+ private:
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReader<v1::WatchIssuesResponse>> reader_;
+};
+
+std::vector<int64_t> Range(int64_t first, int64_t last) {
+  std::vector<int64_t> out;
+  for (int64_t r = first; r <= last; ++r) out.push_back(r);
+  return out;
+}
+
+class FeedTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Start(ServerOptions{}); }
+
+  void Start(ServerOptions options) {
+    server_.reset();
+    store_.reset();
+    auto store = storage::RocksDbStore::Open(dir_.path());
+    ASSERT_THAT(store, IsOk());
+    store_ = *std::move(store);
+    options.listen = "127.0.0.1:0";
+    auto server = ArchiveServer::Start(store_.get(), options);
+    ASSERT_THAT(server, IsOk());
+    server_ = *std::move(server);
+    channel_ = grpc::CreateChannel(server_->address(),
+                                   grpc::InsecureChannelCredentials());
+    archive_ = v1::ArchiveService::NewStub(channel_);
+    ingest_ = v1::IngestService::NewStub(channel_);
+  }
+
+  // Ingests one new issue; returns its revision.
+  int64_t IngestOne(int number, int variant = 0) {
+    v1::IngestIssuesRequest request;
+    request.set_text(SampleIssueText(number, variant));
+    v1::IngestIssuesResponse response;
+    grpc::ClientContext context;
+    grpc::Status status = ingest_->IngestIssues(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return status.ok() ? response.results(0).revision() : 0;
+  }
+
+  importai::testing::TempDir dir_;
+  std::unique_ptr<storage::RocksDbStore> store_;
+  std::unique_ptr<ArchiveServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::ArchiveService::Stub> archive_;
+  std::unique_ptr<v1::IngestService::Stub> ingest_;
+};
+
+TEST_F(FeedTest, ReplaysFromTheStartRevisionThenTails) {
+  for (int n = 1; n <= 3; ++n) IngestOne(100 + n);
+  Watcher watcher(*archive_, 2);
+  std::optional<v1::WatchIssuesResponse> first = watcher.Next();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->type(), v1::EVENT_TYPE_CREATED);
+  EXPECT_EQ(first->revision(), 2);
+  EXPECT_EQ(first->issue().number(), 102);
+  EXPECT_TRUE(first->has_commit_time());
+  IngestOne(104);
+  IngestOne(101, /*variant=*/1);
+  EXPECT_EQ(watcher.ReadThrough(5), Range(3, 5));
+}
+
+TEST_F(FeedTest, UpdatesCarryTheirTypeAndTheIssueAsWritten) {
+  IngestOne(200);
+  IngestOne(200, 1);
+  Watcher watcher(*archive_, 1);
+  auto created = watcher.Next();
+  auto updated = watcher.Next();
+  ASSERT_TRUE(created && updated);
+  EXPECT_EQ(created->type(), v1::EVENT_TYPE_CREATED);
+  EXPECT_EQ(updated->type(), v1::EVENT_TYPE_UPDATED);
+  EXPECT_NE(created->issue().content_hash(), updated->issue().content_hash());
+  EXPECT_EQ(updated->issue().revision(), 2);
+}
+
+TEST_F(FeedTest, StartZeroSeesOnlyChangesAfterSubscribing) {
+  IngestOne(300);
+  Watcher watcher(*archive_, 0, absl::Milliseconds(100));
+  // The first PROGRESS proves the subscription is in place.
+  std::optional<v1::WatchIssuesResponse> progress = watcher.Next();
+  ASSERT_TRUE(progress.has_value());
+  EXPECT_EQ(progress->type(), v1::EVENT_TYPE_PROGRESS);
+  EXPECT_EQ(progress->revision(), 1);
+  IngestOne(301);
+  EXPECT_EQ(watcher.ReadThrough(2), Range(2, 2));
+}
+
+TEST_F(FeedTest, ManySubscribersUnderConcurrentIngestsSeeEveryRevisionOnce) {
+  constexpr int kWriters = 2;
+  constexpr int kIssuesPerWriter = 15;
+  constexpr int kSubscribers = 24;
+  // A last ingest after every subscriber is in, so each one sees something.
+  constexpr int64_t kLast = kWriters * kIssuesPerWriter + 1;
+  std::atomic<bool> go{false};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      while (!go) std::this_thread::yield();
+      for (int i = 0; i < kIssuesPerWriter; ++i) IngestOne(1000 + w * 100 + i);
+    });
+  }
+  // Subscribers join at different points while ingests run: from early
+  // revisions (replay, then hand-over to the live tail) and from "now".
+  std::vector<std::thread> readers;
+  absl::Mutex mu;
+  std::vector<std::pair<int64_t, std::vector<int64_t>>> seen;
+  for (int s = 0; s < kSubscribers; ++s) {
+    readers.emplace_back([&, s] {
+      const int64_t start = s % 3 == 0 ? 0 : 1 + (s % 5);
+      Watcher watcher(*archive_, start, absl::Milliseconds(100));
+      std::vector<int64_t> revisions = watcher.ReadThrough(kLast);
+      absl::MutexLock lock(&mu);
+      seen.emplace_back(start, std::move(revisions));
+    });
+    if (s == 4) go = true;
+    absl::SleepFor(absl::Milliseconds(3));
+  }
+  for (auto& writer : writers) writer.join();
+  for (int i = 0; i < 500 && server_->feed().subscriber_count() < kSubscribers;
+       ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  IngestOne(9999);
+  for (auto& reader : readers) reader.join();
+  ASSERT_EQ(store_->HeadRevision(), kLast);
+  ASSERT_EQ(seen.size(), static_cast<size_t>(kSubscribers));
+  for (const auto& [start, revisions] : seen) {
+    ASSERT_THAT(revisions, Not(IsEmpty())) << "start " << start;
+    const int64_t first = start > 0 ? start : revisions.front();
+    EXPECT_EQ(revisions, Range(first, kLast)) << "start " << start;
+  }
+}
+
+TEST_F(FeedTest, ProgressCarriesTheHeadWhileIdleAndNeverOvertakesEvents) {
+  IngestOne(400);
+  Watcher watcher(*archive_, 1, absl::Milliseconds(100));
+  auto event = watcher.Next();
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(event->revision(), 1);
+  const absl::Time idle_since = absl::Now();
+  auto progress = watcher.Next();
+  ASSERT_TRUE(progress.has_value());
+  EXPECT_EQ(progress->type(), v1::EVENT_TYPE_PROGRESS);
+  EXPECT_EQ(progress->revision(), 1);
+  EXPECT_LT(absl::Now() - idle_since, absl::Seconds(2));
+
+  // Ingests racing the progress timer: ReadThrough checks that no event at
+  // or below a PROGRESS revision arrives after it.
+  std::thread writer([&] {
+    for (int i = 0; i < 10; ++i) {
+      IngestOne(401 + i);
+      absl::SleepFor(absl::Milliseconds(60));
+    }
+  });
+  EXPECT_EQ(watcher.ReadThrough(11), Range(2, 11));
+  writer.join();
+}
+
+TEST_F(FeedTest, AStartBeyondTheHeadWaitsForThatRevision) {
+  IngestOne(500);
+  Watcher watcher(*archive_, 4, absl::Milliseconds(100));
+  auto progress = watcher.Next();
+  ASSERT_TRUE(progress.has_value());
+  EXPECT_EQ(progress->type(), v1::EVENT_TYPE_PROGRESS);
+  EXPECT_EQ(progress->revision(), 1);
+  for (int n = 501; n <= 505; ++n) IngestOne(n);
+  EXPECT_EQ(watcher.ReadThrough(6), Range(4, 6));
+}
+
+TEST_F(FeedTest, BasicViewDropsBodies) {
+  IngestOne(600);
+  Watcher full(*archive_, 1, absl::Seconds(10), v1::ISSUE_VIEW_FULL);
+  Watcher basic(*archive_, 1, absl::Seconds(10), v1::ISSUE_VIEW_BASIC);
+  auto full_event = full.Next();
+  auto basic_event = basic.Next();
+  ASSERT_TRUE(full_event && basic_event);
+  EXPECT_THAT(full_event->issue().sections(0).body(), Not(IsEmpty()));
+  EXPECT_THAT(basic_event->issue().sections(0).body(), IsEmpty());
+  EXPECT_EQ(basic_event->issue().sections(0).title(),
+            full_event->issue().sections(0).title());
+}
+
+TEST_F(FeedTest, RefusesBadRequestsNamingTheField) {
+  struct Case {
+    int64_t start;
+    absl::Duration progress;
+    const char* field;
+  };
+  for (const Case& bad : {Case{-1, absl::Seconds(1), "start_revision"},
+                          Case{0, absl::Milliseconds(10), "progress_interval"},
+                          Case{0, absl::Minutes(2), "progress_interval"}}) {
+    Watcher watcher(*archive_, bad.start, bad.progress);
+    EXPECT_FALSE(watcher.Next().has_value());
+    grpc::Status status = watcher.Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr(bad.field));
+  }
+}
+
+TEST_F(FeedTest, RetentionMakesOldStartsOutOfRangeNamingTheOldest) {
+  ServerOptions options;
+  options.feed.retention.max_revisions = 3;
+  options.feed.trim_interval = absl::Milliseconds(10);
+  Start(options);
+  for (int n = 700; n < 706; ++n) IngestOne(n);
+  // The worker trims on its own schedule.
+  for (int i = 0; i < 200 && store_->OldestRevision() != 4; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  v1::FeedInfo info;
+  grpc::ClientContext context;
+  ASSERT_TRUE(archive_->GetFeedInfo(&context, {}, &info).ok());
+  EXPECT_EQ(info.oldest_revision(), 4);
+  EXPECT_EQ(info.head_revision(), 6);
+
+  Watcher too_old(*archive_, 2);
+  EXPECT_FALSE(too_old.Next().has_value());
+  grpc::Status status = too_old.Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::OUT_OF_RANGE);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("oldest available revision is 4"));
+
+  Watcher retained(*archive_, 4);
+  EXPECT_EQ(retained.ReadThrough(6), Range(4, 6));
+}
+
+TEST_F(FeedTest, ASubscriberThatStopsReadingNeitherBlocksNorLoses) {
+  ServerOptions options;
+  options.feed.window_bytes = 64 << 10;  // a few events: the rest from the log
+  Start(options);
+  Watcher stalled(*archive_, 1);
+  std::vector<std::unique_ptr<Watcher>> healthy;
+  for (int i = 0; i < 8; ++i) {
+    healthy.push_back(std::make_unique<Watcher>(*archive_, 1));
+  }
+  constexpr int kIssues = 120;
+  std::vector<std::thread> readers;
+  std::vector<std::vector<int64_t>> seen(healthy.size());
+  for (size_t i = 0; i < healthy.size(); ++i) {
+    readers.emplace_back(
+        [&, i] { seen[i] = healthy[i]->ReadThrough(kIssues); });
+  }
+  for (int n = 0; n < kIssues; ++n) IngestOne(800 + n);
+  for (auto& reader : readers) reader.join();
+  for (const auto& revisions : seen) EXPECT_EQ(revisions, Range(1, kIssues));
+  EXPECT_EQ(server_->feed().subscriber_count(), healthy.size() + 1);
+  // The stalled one, reading at last, gets everything in order: what fell
+  // out of the window comes back from the revision log.
+  EXPECT_EQ(stalled.ReadThrough(kIssues), Range(1, kIssues));
+}
+
+TEST_F(FeedTest, ShutdownEndsStreamsWithUnavailableNamingWhereToResume) {
+  IngestOne(900);
+  Watcher watcher(*archive_, 1);
+  ASSERT_TRUE(watcher.Next().has_value());
+  server_->Shutdown(absl::Seconds(5));
+  EXPECT_FALSE(watcher.Next().has_value());
+  grpc::Status status = watcher.Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("start_revision 2"));
+}
+
+TEST_F(FeedTest, CancelledSubscribersAreReleased) {
+  {
+    Watcher watcher(*archive_, 0);
+    for (int i = 0; i < 100 && server_->feed().subscriber_count() == 0; ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    EXPECT_EQ(server_->feed().subscriber_count(), 1u);
+    watcher.Cancel();
+    watcher.Finish();
+  }
+  for (int i = 0; i < 200 && server_->feed().subscriber_count() > 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(server_->feed().subscriber_count(), 0u);
+}
+
+}  // namespace
+}  // namespace importai::services
