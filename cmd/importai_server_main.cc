@@ -18,6 +18,8 @@ ABSL_FLAG(int64_t, max_ingest_bytes, importai::kDefaultMaxIngestBytes,
           "largest IngestIssues text accepted, in bytes");
 ABSL_FLAG(std::vector<std::string>, preload, {},
           "comma-separated newsletter files to ingest before serving");
+ABSL_FLAG(int64_t, retain_revisions, 0, "keep at most this many revisions in the feed's log (0: no limit)");
+ABSL_FLAG(absl::Duration, retain_for, absl::ZeroDuration(), "keep feed log entries this long, e.g. 168h (0: no limit)");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "how long in-flight calls may finish after SIGTERM");
 
@@ -40,6 +42,8 @@ int main(int argc, char** argv) {
   importai::services::ServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
   options.ingest.max_text_bytes = absl::GetFlag(FLAGS_max_ingest_bytes);
+  options.feed.retention.max_revisions = absl::GetFlag(FLAGS_retain_revisions);
+  options.feed.retention.max_age = absl::GetFlag(FLAGS_retain_for);
   if (absl::Status preloaded = importai::PreloadFiles(
           **store, absl::GetFlag(FLAGS_preload), options.ingest);
       !preloaded.ok()) {
