@@ -50,18 +50,24 @@ bool MatchSegments(absl::string_view name, absl::string_view pattern,
   return true;
 }
 
+// The issue number of a name matching `pattern`, whose second segment is it.
+absl::StatusOr<int32_t> ParseNumberedName(absl::string_view field,
+                                          absl::string_view name,
+                                          absl::string_view pattern) {
+  std::vector<absl::string_view> parts;
+  int32_t number = 0;
+  if (!MatchSegments(name, pattern, &parts) ||
+      !ParsePositive(parts[1], &number)) {
+    return Malformed(field, name, pattern);
+  }
+  return number;
+}
+
 }  // namespace
 
 absl::StatusOr<int32_t> ParseIssueName(absl::string_view field,
                                        absl::string_view name) {
-  constexpr absl::string_view kPattern = "issues/{number}";
-  std::vector<absl::string_view> parts;
-  int32_t number = 0;
-  if (!MatchSegments(name, kPattern, &parts) ||
-      !ParsePositive(parts[1], &number)) {
-    return Malformed(field, name, kPattern);
-  }
-  return number;
+  return ParseNumberedName(field, name, "issues/{number}");
 }
 
 absl::StatusOr<SectionName> ParseSectionName(absl::string_view field,
@@ -79,14 +85,7 @@ absl::StatusOr<SectionName> ParseSectionName(absl::string_view field,
 
 absl::StatusOr<int32_t> ParseTaleName(absl::string_view field,
                                       absl::string_view name) {
-  constexpr absl::string_view kPattern = "issues/{number}/tale";
-  std::vector<absl::string_view> parts;
-  int32_t number = 0;
-  if (!MatchSegments(name, kPattern, &parts) ||
-      !ParsePositive(parts[1], &number)) {
-    return Malformed(field, name, kPattern);
-  }
-  return number;
+  return ParseNumberedName(field, name, "issues/{number}/tale");
 }
 
 absl::StatusOr<int32_t> ParseSectionParent(absl::string_view field,

@@ -17,6 +17,7 @@
 #include "importai/v1/archive_service.grpc.pb.h"
 #include "importai/v1/ingest_service.grpc.pb.h"
 #include "services/server.h"
+#include "services/testing/in_process_server.h"
 #include "storage/rocksdb_store.h"
 
 namespace importai::services {
@@ -29,29 +30,8 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::SizeIs;
 
-class ServiceTest : public ::testing::Test {
+class ServiceTest : public testing::InProcessServerTest {
  protected:
-  void SetUp() override { StartServer(ServerOptions{}); }
-
-  void StartServer(ServerOptions options) {
-    server_.reset();
-    store_.reset();
-    auto store = storage::RocksDbStore::Open(dir_.path());
-    ASSERT_THAT(store, IsOk());
-    store_ = *std::move(store);
-    options.listen = "127.0.0.1:0";
-    auto server = ArchiveServer::Start(store_.get(), options);
-    ASSERT_THAT(server, IsOk());
-    server_ = *std::move(server);
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(-1);
-    args.SetMaxSendMessageSize(-1);
-    channel_ = grpc::CreateCustomChannel(
-        server_->address(), grpc::InsecureChannelCredentials(), args);
-    archive_ = v1::ArchiveService::NewStub(channel_);
-    ingest_ = v1::IngestService::NewStub(channel_);
-  }
-
   grpc::Status Ingest(const std::string& text,
                       v1::IngestIssuesResponse* response,
                       bool validate_only = false) {
@@ -98,13 +78,6 @@ class ServiceTest : public ::testing::Test {
     grpc::ClientContext context;
     return archive_->ListSections(&context, request, response);
   }
-
-  importai::testing::TempDir dir_;
-  std::unique_ptr<storage::RocksDbStore> store_;
-  std::unique_ptr<ArchiveServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::ArchiveService::Stub> archive_;
-  std::unique_ptr<v1::IngestService::Stub> ingest_;
 };
 
 TEST_F(ServiceTest, HealthAnswersForTheServerAndEachService) {

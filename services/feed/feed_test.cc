@@ -20,6 +20,7 @@
 #include "importai/v1/archive_service.grpc.pb.h"
 #include "importai/v1/ingest_service.grpc.pb.h"
 #include "services/server.h"
+#include "services/testing/in_process_server.h"
 #include "storage/rocksdb_store.h"
 
 namespace importai::services {
@@ -88,26 +89,8 @@ std::vector<int64_t> Range(int64_t first, int64_t last) {
   return out;
 }
 
-class FeedTest : public ::testing::Test {
+class FeedTest : public testing::InProcessServerTest {
  protected:
-  void SetUp() override { Start(ServerOptions{}); }
-
-  void Start(ServerOptions options) {
-    server_.reset();
-    store_.reset();
-    auto store = storage::RocksDbStore::Open(dir_.path());
-    ASSERT_THAT(store, IsOk());
-    store_ = *std::move(store);
-    options.listen = "127.0.0.1:0";
-    auto server = ArchiveServer::Start(store_.get(), options);
-    ASSERT_THAT(server, IsOk());
-    server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(server_->address(),
-                                   grpc::InsecureChannelCredentials());
-    archive_ = v1::ArchiveService::NewStub(channel_);
-    ingest_ = v1::IngestService::NewStub(channel_);
-  }
-
   // Ingests one new issue; returns its revision.
   int64_t IngestOne(int number, int variant = 0) {
     v1::IngestIssuesRequest request;
@@ -118,13 +101,6 @@ class FeedTest : public ::testing::Test {
     EXPECT_TRUE(status.ok()) << status.error_message();
     return status.ok() ? response.results(0).revision() : 0;
   }
-
-  importai::testing::TempDir dir_;
-  std::unique_ptr<storage::RocksDbStore> store_;
-  std::unique_ptr<ArchiveServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::ArchiveService::Stub> archive_;
-  std::unique_ptr<v1::IngestService::Stub> ingest_;
 };
 
 TEST_F(FeedTest, ReplaysFromTheStartRevisionThenTails) {
@@ -282,7 +258,7 @@ TEST_F(FeedTest, RetentionMakesOldStartsOutOfRangeNamingTheOldest) {
   ServerOptions options;
   options.feed.retention.max_revisions = 3;
   options.feed.trim_interval = absl::Milliseconds(10);
-  Start(options);
+  StartServer(options);
   for (int n = 700; n < 706; ++n) IngestOne(n);
   // The worker trims on its own schedule.
   for (int i = 0; i < 200 && store_->OldestRevision() != 4; ++i) {
@@ -308,7 +284,7 @@ TEST_F(FeedTest, RetentionMakesOldStartsOutOfRangeNamingTheOldest) {
 TEST_F(FeedTest, ASubscriberThatStopsReadingNeitherBlocksNorLoses) {
   ServerOptions options;
   options.feed.window_bytes = 64 << 10;  // a few events: the rest from the log
-  Start(options);
+  StartServer(options);
   Watcher stalled(*archive_, 1);
   std::vector<std::unique_ptr<Watcher>> healthy;
   for (int i = 0; i < 8; ++i) {
