@@ -1,19 +1,29 @@
 // importai: the command-line client of Import AI Archive.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "cmd/cli/commands.h"
+#include "cmd/cli/watch.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051",
           "HOST:PORT of importai-server");
 ABSL_FLAG(bool, json, false, "print the proto3 JSON form instead of text");
-ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30), "deadline of each call");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30),
+          "deadline of each call (the watch stream has none)");
 ABSL_FLAG(std::string, view, "",
-          "issue view: basic or full (default: full for get, basic for list)");
+          "issue view: basic or full (default: full for get and watch --json, "
+          "basic for list and a text watch)");
 ABSL_FLAG(int, page_size, 0, "list page size (0: the server's default of 20)");
 ABSL_FLAG(std::string, page_token, "", "continue a list from this token");
 ABSL_FLAG(
@@ -21,6 +31,49 @@ ABSL_FLAG(
     "ingest: label for where the text came from (default: the file name)");
 ABSL_FLAG(bool, validate_only, false,
           "ingest: parse and report, store nothing");
+ABSL_FLAG(int64_t, from, 0,
+          "watch: the first revision to print (0: only changes made from now "
+          "on)");
+ABSL_FLAG(int64_t, max_events, 0,
+          "watch: exit after this many CREATED/UPDATED events (0: never)");
+ABSL_FLAG(absl::Duration, progress_interval, absl::ZeroDuration(),
+          "watch: how often the server reports its head revision while idle, "
+          "100ms to 60s (0: the server's default, 10s); the PROGRESS events "
+          "are printed with --json only");
+
+namespace {
+
+int sigint_pipe[2] = {-1, -1};
+
+void WriteToSigintPipe(int) {
+  const int saved_errno = errno;
+  const char byte = 1;
+  (void)!write(sigint_pipe[1], &byte, 1);
+  errno = saved_errno;
+}
+
+// A watch runs until interrupted: the first SIGINT stops it cleanly (exit 0).
+// The handler may only do async-signal-safe things, so it writes to a pipe
+// and a thread calls Stop(). SA_RESETHAND lets a second SIGINT kill at once.
+void StopOnSigint(importai::cli::WatchStop* stop) {
+  if (pipe(sigint_pipe) != 0) return;
+  std::thread([stop] {
+    char byte;
+    ssize_t n;
+    do {
+      n = read(sigint_pipe[0], &byte, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n == 1) stop->Stop();
+  }).detach();
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_handler = WriteToSigintPipe;
+  action.sa_flags = SA_RESETHAND | SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(importai::cli::kUsage);
@@ -34,6 +87,9 @@ int main(int argc, char** argv) {
   options.page_token = absl::GetFlag(FLAGS_page_token);
   options.source = absl::GetFlag(FLAGS_source);
   options.validate_only = absl::GetFlag(FLAGS_validate_only);
+  options.from_revision = absl::GetFlag(FLAGS_from);
+  options.max_events = absl::GetFlag(FLAGS_max_events);
+  options.progress_interval = absl::GetFlag(FLAGS_progress_interval);
   const std::string view = absl::GetFlag(FLAGS_view);
   if (view == "basic") {
     options.view = importai::v1::ISSUE_VIEW_BASIC;
@@ -44,6 +100,12 @@ int main(int argc, char** argv) {
               << "\"\n";
     return importai::cli::kExitUsage;
   }
-  return importai::cli::RunCommand({positional.begin() + 1, positional.end()},
-                                   options, std::cout, std::cerr);
+  const std::vector<std::string> args(positional.begin() + 1, positional.end());
+  if (!args.empty() && args[0] == "watch") {
+    // Leaked on purpose: the SIGINT thread may still use it during exit.
+    auto* stop = new importai::cli::WatchStop();
+    StopOnSigint(stop);
+    options.watch_stop = stop;
+  }
+  return importai::cli::RunCommand(args, options, std::cout, std::cerr);
 }

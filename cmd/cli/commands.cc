@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cmd/cli/text_format.h"
+#include "cmd/cli/watch.h"
 #include "common/limits.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
@@ -24,11 +25,7 @@ class Client {
  public:
   Client(const CliOptions& options, std::ostream& out, std::ostream& err)
       : options_(options), out_(out), err_(err) {
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(-1);
-    args.SetMaxSendMessageSize(-1);
-    auto channel = grpc::CreateCustomChannel(
-        options.server, grpc::InsecureChannelCredentials(), args);
+    auto channel = NewChannel(options.server);
     archive_ = v1::ArchiveService::NewStub(channel);
     ingest_ = v1::IngestService::NewStub(channel);
   }
@@ -38,6 +35,7 @@ class Client {
   int List();
   int Sections(const std::string& issue);
   int Tale(const std::string& issue);
+  int Watch(const std::vector<std::string>& operands);
 
   int Usage(const std::string& problem) {
     err_ << "importai: " << problem << "\n" << kUsage;
@@ -60,36 +58,12 @@ class Client {
     return false;
   }
 
-  static const char* StatusCodeName(grpc::StatusCode code);
-
   const CliOptions& options_;
   std::ostream& out_;
   std::ostream& err_;
   std::unique_ptr<v1::ArchiveService::Stub> archive_;
   std::unique_ptr<v1::IngestService::Stub> ingest_;
 };
-
-const char* Client::StatusCodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  int index = static_cast<int>(code);
-  return index >= 0 && index < 17 ? kNames[index] : "UNKNOWN";
-}
 
 // "387" or "issues/387" -> "issues/387"; "-" stays the wildcard.
 std::string IssueNameFromArg(const std::string& arg) {
@@ -210,7 +184,42 @@ int Client::Tale(const std::string& issue) {
   return kExitOk;
 }
 
+int Client::Watch(const std::vector<std::string>& operands) {
+  if (!operands.empty()) return Usage("watch: takes no operands");
+  if (options_.from_revision < 0) return Usage("watch: --from must be >= 0");
+  if (options_.max_events < 0) return Usage("watch: --max_events must be >= 0");
+  WatchOptions watch;
+  watch.from_revision = options_.from_revision;
+  watch.view = options_.view;
+  watch.progress_interval = options_.progress_interval;
+  watch.json = options_.json;
+  watch.max_events = options_.max_events;
+  watch.call_timeout = options_.timeout;
+  WatchStop never_stopped;
+  WatchStop& stop =
+      options_.watch_stop != nullptr ? *options_.watch_stop : never_stopped;
+  return RunWatch(*archive_, watch, stop, out_, err_);
+}
+
 }  // namespace
+
+std::shared_ptr<grpc::Channel> NewChannel(const std::string& server) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);
+  args.SetMaxSendMessageSize(-1);
+  // A watch stream can sit idle between events; pings find a connection
+  // that died silently, so the watch gets UNAVAILABLE and reconnects.
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30'000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10'000);
+  // Calls fail fast while the channel is disconnected, and the channel
+  // retries connecting on its own backoff (1 s growing to 120 s by default).
+  // Kept short, it has reconnected by the time the watch's own backoff, which
+  // spreads clients' calls out, lets the next call go.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1'000);
+  return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(),
+                                   args);
+}
 
 int RunCommand(const std::vector<std::string>& args, const CliOptions& options,
                std::ostream& out, std::ostream& err) {
@@ -239,6 +248,7 @@ int RunCommand(const std::vector<std::string>& args, const CliOptions& options,
   if (command == "tale") {
     return one_operand([&](const std::string& n) { return client.Tale(n); });
   }
+  if (command == "watch") return client.Watch(operands);
   return client.Usage(absl::StrCat("unknown command \"", command, "\""));
 }
 

@@ -1,14 +1,19 @@
 #ifndef IMPORTAI_CMD_CLI_COMMANDS_H_
 #define IMPORTAI_CMD_CLI_COMMANDS_H_
 
+#include <cstdint>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "grpcpp/channel.h"
 #include "importai/v1/resources.pb.h"
 
 namespace importai::cli {
+
+class WatchStop;
 
 struct CliOptions {
   std::string server = "127.0.0.1:50051";
@@ -19,6 +24,13 @@ struct CliOptions {
   std::string page_token;
   std::string source;
   bool validate_only = false;
+  // watch: the first revision (0: only new changes), when to stop (0:
+  // never), and how often the server reports while idle (zero: its default).
+  int64_t from_revision = 0;
+  int64_t max_events = 0;
+  absl::Duration progress_interval = absl::ZeroDuration();
+  // Ends a running watch (main stops it on SIGINT); may be null.
+  WatchStop* watch_stop = nullptr;
 };
 
 // Exit codes: success, a failed call, a command line that makes no sense.
@@ -35,7 +47,15 @@ inline constexpr const char kUsage[] =
     "  list                 issues, newest first [--page_size=N]\n"
     "                       [--page_token=T] [--view=basic|full]\n"
     "  sections N|-         the sections of issue N, or of every issue\n"
-    "  tale N               the Tech Tales story of issue N\n";
+    "  tale N               the Tech Tales story of issue N\n"
+    "  watch                each change as it is stored, until interrupted\n"
+    "                       [--from=REV] [--view=basic|full] [--max_events=N]\n"
+    "                       [--progress_interval=DURATION]; reconnects and\n"
+    "                       resumes by itself; --json adds PROGRESS events\n";
+
+// The channel every command uses: no message size limits, keepalive pings
+// for idle watch streams, and reconnect backoff bounded like the watch's.
+std::shared_ptr<grpc::Channel> NewChannel(const std::string& server);
 
 // Runs `args` (command and its operands) against the server: results to
 // `out`, errors to `err`. Returns one of the exit codes above.

@@ -15,6 +15,24 @@ std::string OutcomeName(v1::IngestOutcome outcome) {
       absl::StripPrefix(v1::IngestOutcome_Name(outcome), "INGEST_OUTCOME_"));
 }
 
+std::string EventTypeName(v1::EventType type) {
+  const std::string& name = v1::EventType_Name(type);
+  // A newer server may send a type this client does not know by name.
+  if (name.empty()) return absl::StrCat("EVENT_TYPE_", static_cast<int>(type));
+  return std::string(absl::StripPrefix(name, "EVENT_TYPE_"));
+}
+
+std::string ToJson(const google::protobuf::Message& message,
+                   bool add_whitespace) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = add_whitespace;
+  std::string out;
+  // Printing a valid message to JSON cannot fail.
+  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+  if (out.empty() || out.back() != '\n') out.push_back('\n');
+  return out;
+}
+
 }  // namespace
 
 std::string FormatIssue(const v1::Issue& issue) {
@@ -75,14 +93,46 @@ std::string FormatIngestResult(const v1::IngestResult& result) {
   return out;
 }
 
-std::string FormatJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  std::string out;
-  // Printing a valid message to JSON cannot fail.
-  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
-  if (out.empty() || out.back() != '\n') out.push_back('\n');
+std::string FormatWatchEvent(const v1::WatchIssuesResponse& event) {
+  std::string out = absl::StrCat("revision ", event.revision(), " ",
+                                 EventTypeName(event.type()));
+  if (event.has_issue()) {
+    const v1::Issue& issue = event.issue();
+    absl::StrAppend(&out, " ", issue.name(), " Import AI ", issue.number(),
+                    ": ", issue.title());
+  }
+  out.push_back('\n');
   return out;
+}
+
+std::string FormatJson(const google::protobuf::Message& message) {
+  return ToJson(message, /*add_whitespace=*/true);
+}
+
+std::string FormatJsonLine(const google::protobuf::Message& message) {
+  return ToJson(message, /*add_whitespace=*/false);
+}
+
+const char* StatusCodeName(grpc::StatusCode code) {
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
+  int index = static_cast<int>(code);
+  return index >= 0 && index < 17 ? kNames[index] : "UNKNOWN";
 }
 
 }  // namespace importai::cli

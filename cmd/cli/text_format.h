@@ -4,6 +4,8 @@
 #include <string>
 
 #include "google/protobuf/message.h"
+#include "grpcpp/support/status.h"
+#include "importai/v1/archive_service.pb.h"
 #include "importai/v1/ingest_service.pb.h"
 #include "importai/v1/resources.pb.h"
 
@@ -19,8 +21,16 @@ std::string FormatSection(const v1::Section& section);
 std::string FormatTale(const v1::Tale& tale);
 // One line per issue copy: number, outcome, revision, hash, then warnings.
 std::string FormatIngestResult(const v1::IngestResult& result);
+// One feed event: "revision 7 CREATED issues/387 Import AI 387: <title>",
+// or "revision 7 PROGRESS".
+std::string FormatWatchEvent(const v1::WatchIssuesResponse& event);
 // The proto3 JSON form, indented, ending in a newline.
 std::string FormatJson(const google::protobuf::Message& message);
+// The proto3 JSON form on one line, ending in a newline: one record per line
+// for scripts.
+std::string FormatJsonLine(const google::protobuf::Message& message);
+// "NOT_FOUND", "UNAVAILABLE", ...
+const char* StatusCodeName(grpc::StatusCode code);
 
 }  // namespace importai::cli
 
