@@ -1,19 +1,14 @@
 // importai: the command-line client of Import AI Archive.
-#include <signal.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdint>
-#include <cstring>
 #include <iostream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "cmd/cli/commands.h"
+#include "cmd/cli/sigint.h"
 #include "cmd/cli/watch.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051",
@@ -40,40 +35,6 @@ ABSL_FLAG(absl::Duration, progress_interval, absl::ZeroDuration(),
           "watch: how often the server reports its head revision while idle, "
           "100ms to 60s (0: the server's default, 10s); the PROGRESS events "
           "are printed with --json only");
-
-namespace {
-
-int sigint_pipe[2] = {-1, -1};
-
-void WriteToSigintPipe(int) {
-  const int saved_errno = errno;
-  const char byte = 1;
-  (void)!write(sigint_pipe[1], &byte, 1);
-  errno = saved_errno;
-}
-
-// A watch runs until interrupted: the first SIGINT stops it cleanly (exit 0).
-// The handler may only do async-signal-safe things, so it writes to a pipe
-// and a thread calls Stop(). SA_RESETHAND lets a second SIGINT kill at once.
-void StopOnSigint(importai::cli::WatchStop* stop) {
-  if (pipe(sigint_pipe) != 0) return;
-  std::thread([stop] {
-    char byte;
-    ssize_t n;
-    do {
-      n = read(sigint_pipe[0], &byte, 1);
-    } while (n < 0 && errno == EINTR);
-    if (n == 1) stop->Stop();
-  }).detach();
-  struct sigaction action;
-  std::memset(&action, 0, sizeof(action));
-  action.sa_handler = WriteToSigintPipe;
-  action.sa_flags = SA_RESETHAND | SA_RESTART;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(importai::cli::kUsage);
@@ -104,7 +65,7 @@ int main(int argc, char** argv) {
   if (!args.empty() && args[0] == "watch") {
     // Leaked on purpose: the SIGINT thread may still use it during exit.
     auto* stop = new importai::cli::WatchStop();
-    StopOnSigint(stop);
+    importai::cli::StopOnSigint(stop);
     options.watch_stop = stop;
   }
   return importai::cli::RunCommand(args, options, std::cout, std::cerr);
