@@ -19,7 +19,9 @@ WatchSubscriber::WatchSubscriber(FeedHub* hub, int64_t next_revision,
 
 void WatchSubscriber::Start() {
   self_ = shared_from_this();
-  absl::Time due = absl::Now() + progress_interval_;
+  // Due at once: a stream with nothing to replay opens with a PROGRESS, so
+  // the client knows its subscription is live and where the head is.
+  const absl::Time due = absl::Now();
   {
     absl::MutexLock lock(&mu_);
     progress_due_ = due;

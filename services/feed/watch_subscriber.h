@@ -22,8 +22,9 @@ class FeedHub;
 // at most one write in flight: from its catch-up batch (read from the log
 // when it lags behind the hub's window), from the hub's window, or, once
 // caught up, waits for the hub to wake it. An idle stream gets a PROGRESS
-// event carrying the head at least every progress interval; it is only sent
-// when no event is pending, so no event at or below it can follow.
+// event carrying the head when it opens and at least every progress interval
+// after; it is only sent when no event is pending, so no event at or below
+// it can follow.
 //
 // Owned by shared pointers: its own (dropped in OnDone) and the hub's while
 // it waits or has a timer, so a late wake-up never touches a freed stream.
