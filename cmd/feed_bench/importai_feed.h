@@ -10,6 +10,7 @@
 #include "cmd/feed_bench/child_process.h"
 #include "cmd/feed_bench/feed_run.h"
 #include "cmd/feed_bench/issue_text.h"
+#include "feedbench/watch_event.pb.h"
 #include "grpcpp/support/client_callback.h"
 #include "importai/v1/archive_service.grpc.pb.h"
 #include "importai/v1/ingest_service.grpc.pb.h"
@@ -17,21 +18,27 @@
 namespace importai::feed_bench {
 
 // One WatchIssues stream (start_revision 0, FULL view) on the callback API:
-// no thread of its own, one read outstanding at a time.
+// no thread of its own, one read outstanding at a time. Events are read as
+// feedbench::WatchEvent (the issue as bytes), and the issue is parsed only
+// with `decode_payloads`, exactly as the etcd watcher treats its values.
 class IssueWatcher final
-    : public grpc::ClientReadReactor<v1::WatchIssuesResponse> {
+    : public grpc::ClientReadReactor<feedbench::WatchEvent> {
  public:
-  using Stub = v1::ArchiveService::Stub;
+  // What the watchers of one connection share.
+  struct Stub {
+    std::shared_ptr<grpc::Channel> channel;
+  };
   static std::unique_ptr<Stub> NewStub(std::shared_ptr<grpc::Channel> channel) {
-    return v1::ArchiveService::NewStub(channel);
+    return std::make_unique<Stub>(Stub{std::move(channel)});
   }
 
   // `request` is shared by every watcher and outlives them.
   IssueWatcher(const WritePlan* plan, RunTally* tally,
-               const v1::WatchIssuesRequest* request)
+               const v1::WatchIssuesRequest* request, bool decode_payloads)
       : plan_(plan),
         tally_(tally),
         request_(request),
+        decode_payloads_(decode_payloads),
         ledger_(plan->writes()) {}
 
   void Start(Stub* stub);
@@ -49,8 +56,9 @@ class IssueWatcher final
   const WritePlan* const plan_;
   RunTally* const tally_;
   const v1::WatchIssuesRequest* const request_;
+  const bool decode_payloads_;
   grpc::ClientContext context_;
-  v1::WatchIssuesResponse response_;
+  feedbench::WatchEvent response_;
   Ledger ledger_;
   int64_t progress_revision_ = 0;  // the last PROGRESS event's revision
   std::atomic<bool> ready_{false};
@@ -62,7 +70,8 @@ class ImportAiFeed final : public FeedSystem {
   // Starts `server_binary` on a free loopback port and ingests the warm-up
   // issue; writes are `text` renumbered.
   static absl::StatusOr<std::unique_ptr<ImportAiFeed>> Start(
-      const std::string& server_binary, const IssueText& text, int writes);
+      const std::string& server_binary, const IssueText& text, int writes,
+      bool decode_payloads);
 
   ~ImportAiFeed() override;
 
@@ -84,7 +93,8 @@ class ImportAiFeed final : public FeedSystem {
   }
 
  private:
-  ImportAiFeed() : dir_("feed-bench-importai") {}
+  explicit ImportAiFeed(bool decode_payloads)
+      : dir_("feed-bench-importai"), decode_payloads_(decode_payloads) {}
 
   absl::Status Launch(const std::string& server_binary);
   absl::Status WarmUp(const IssueText& text);
@@ -92,6 +102,7 @@ class ImportAiFeed final : public FeedSystem {
       const v1::IngestIssuesRequest& request);
 
   ScopedTempDir dir_;
+  const bool decode_payloads_;
   std::unique_ptr<ChildProcess> server_;
   std::string address_;
   std::unique_ptr<v1::IngestService::Stub> ingest_;
