@@ -27,10 +27,7 @@ if ! command -v cmake >/dev/null || ! command -v ninja >/dev/null; then
   scripts/install-deps.sh
 fi
 
-# The same configuration as scripts/build.sh build/release Release, building
-# only what the benchmark runs.
 build_dir=${FEED_BENCH_BUILD_DIR:-build/release}
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build_dir" -j "$(nproc)" --target feed_benchmark importai-server
+scripts/build.sh "$build_dir" Release feed_benchmark importai-server
 
 exec "$build_dir/cmd/feed_bench/feed_benchmark" "$@"

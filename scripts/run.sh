@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh build/release Release
+scripts/build.sh build/release Release importai-server importai
 exec build/release/cmd/importai-server --preload=examples/sample-issues.txt "$@"
