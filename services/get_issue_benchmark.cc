@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "benchmark/benchmark.h"
 #include "common/testing/fixtures.h"
 #include "common/testing/temp_dir.h"
@@ -212,4 +213,12 @@ BENCHMARK(BM_HealthCheck)->Iterations(20000)->Unit(benchmark::kMicrosecond);
 }  // namespace
 }  // namespace importai::services
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  // As in importai-server: Debian's abseil would check every absl::Mutex
+  // acquisition in the gRPC client for lock-order cycles.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -21,6 +21,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "cmd/feed_bench/child_process.h"
 #include "cmd/feed_bench/etcd_feed.h"
@@ -185,5 +186,8 @@ int Main() {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  // As in importai-server: Debian's abseil would check every absl::Mutex
+  // acquisition in the gRPC client for lock-order cycles.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   return importai::feed_bench::Main();
 }
