@@ -89,6 +89,11 @@ void FeedHub::Shutdown() {
   for (auto& subscriber : open) subscriber->EndForShutdown();
 }
 
+size_t FeedHub::window_bytes() {
+  absl::MutexLock lock(&mu_);
+  return window_bytes_;
+}
+
 size_t FeedHub::subscriber_count() {
   absl::MutexLock lock(&mu_);
   return live_.size();

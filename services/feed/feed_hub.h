@@ -26,8 +26,10 @@ struct FeedOptions {
   // Recent events kept in memory (both views) for subscribers at the tail;
   // older ones are read back from the revision log.
   size_t window_bytes = 16 << 20;
-  // Log entries a lagging subscriber reads at a time: its whole buffer.
+  // What a lagging subscriber reads from the log at a time: its whole
+  // buffer, at most this many entries and, past the first, these many bytes.
   int catch_up_batch = 4;
+  size_t catch_up_bytes = 256 << 10;
   // How much of the revision log to keep, and how often to enforce it.
   storage::RetentionPolicy retention;
   absl::Duration trim_interval = absl::Seconds(1);
@@ -80,6 +82,9 @@ class FeedHub {
   void Unregister(WatchSubscriber* subscriber) ABSL_LOCKS_EXCLUDED(mu_);
   storage::ArchiveStore& store() { return store_; }
   int catch_up_batch() const { return options_.catch_up_batch; }
+  size_t catch_up_bytes() const { return options_.catch_up_bytes; }
+  // Bytes of the in-memory window, both views.
+  size_t window_bytes() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   void Publish(const std::vector<v1::WatchIssuesResponse>& committed)

@@ -91,9 +91,14 @@ WatchSubscriber::Step WatchSubscriber::ReadCatchUpLocked() {
                      " is no longer retained; the oldest available is ",
                      hub_->store().OldestRevision())));
   }
+  // Bounded in bytes too; entries left out are read again when their turn
+  // comes.
+  size_t buffered = 0;
   for (v1::WatchIssuesResponse& entry : *entries) {
+    if (!catch_up_.empty() && buffered >= hub_->catch_up_bytes()) break;
     ApplyIssueView(view_, entry.mutable_issue());
-    catch_up_.push_back(grpc::Slice(entry.SerializeAsString()));
+    grpc::Slice& bytes = catch_up_.emplace_back(entry.SerializeAsString());
+    buffered += bytes.size();
   }
   return NextStepLocked();
 }
