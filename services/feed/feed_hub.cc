@@ -64,6 +64,9 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* FeedHub::Watch(
     const int64_t next = start_revision > 0 ? start_revision : head_ + 1;
     subscriber =
         std::make_shared<WatchSubscriber>(this, next, view, progress_interval);
+    // Adopted before a Shutdown() can see it, so finishing it early still
+    // ends with OnDone() dropping the last self-reference.
+    subscriber->Adopt();
     live_.emplace(subscriber.get(), subscriber);
   }
   subscriber->Start();

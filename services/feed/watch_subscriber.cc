@@ -17,8 +17,9 @@ WatchSubscriber::WatchSubscriber(FeedHub* hub, int64_t next_revision,
       progress_interval_(progress_interval),
       next_revision_(next_revision) {}
 
+void WatchSubscriber::Adopt() { self_ = shared_from_this(); }
+
 void WatchSubscriber::Start() {
-  self_ = shared_from_this();
   // Due at once: a stream with nothing to replay opens with a PROGRESS, so
   // the client knows its subscription is live and where the head is.
   const absl::Time due = absl::Now();
@@ -26,7 +27,7 @@ void WatchSubscriber::Start() {
     absl::MutexLock lock(&mu_);
     progress_due_ = due;
   }
-  hub_->ArmTimer(self_, due);
+  hub_->ArmTimer(shared_from_this(), due);
   Pump();
 }
 

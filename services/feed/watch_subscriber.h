@@ -37,7 +37,9 @@ class WatchSubscriber final
   WatchSubscriber(FeedHub* hub, int64_t next_revision, v1::IssueView view,
                   absl::Duration progress_interval);
 
-  // Takes the self-reference, arms the progress timer and sends what it can.
+  // Takes the self-reference that keeps the stream alive until OnDone().
+  void Adopt();
+  // Arms the progress timer and sends what it can.
   void Start();
   // Sends the next event if it can, else waits for one.
   void Pump() ABSL_LOCKS_EXCLUDED(mu_);
