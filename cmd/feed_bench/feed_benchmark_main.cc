@@ -51,10 +51,9 @@ ABSL_FLAG(bool, await_delivery, true,
 ABSL_FLAG(std::vector<std::string>, systems,
           std::vector<std::string>({"importai", "etcd"}),
           "which systems to run: importai, etcd or both");
-ABSL_FLAG(bool, decode_payloads, true,
-          "parse each delivered issue (an importai event's issue, an etcd "
-          "value) as an Issue, as an application would; both clients always "
-          "decode the event around it and do the same work per event");
+ABSL_FLAG(bool, etcd_decode_values, true,
+          "parse each etcd value as an Issue, as gRPC does for importai "
+          "events, so both clients do the same work per event");
 ABSL_FLAG(std::string, server_binary, IMPORTAI_SERVER_BINARY,
           "the importai-server binary");
 ABSL_FLAG(std::string, etcd_binary, "/usr/bin/etcd", "the etcd binary");
@@ -140,9 +139,8 @@ bool Compare(const IssueText& text, const RunOptions& options) {
   std::vector<FeedResult> results;
   Setup setup{options.subscribers, options.writes, options.per_connection, 0,
               LoadAverage()};
-  auto ours =
-      ImportAiFeed::Start(absl::GetFlag(FLAGS_server_binary), text,
-                          options.writes, absl::GetFlag(FLAGS_decode_payloads));
+  auto ours = ImportAiFeed::Start(absl::GetFlag(FLAGS_server_binary), text,
+                                  options.writes);
   if (!ours.ok()) {
     results.push_back(Failed("importai", options.subscribers, ours.status()));
     PrintComparison(setup, results, stdout);
@@ -154,9 +152,9 @@ bool Compare(const IssueText& text, const RunOptions& options) {
   ours->reset();  // stops the server before etcd starts
 
   if (Wants("etcd")) {
-    auto etcd =
-        EtcdFeed::Start(absl::GetFlag(FLAGS_etcd_binary), payload,
-                        options.writes, absl::GetFlag(FLAGS_decode_payloads));
+    auto etcd = EtcdFeed::Start(absl::GetFlag(FLAGS_etcd_binary), payload,
+                                options.writes,
+                                absl::GetFlag(FLAGS_etcd_decode_values));
     results.push_back(etcd.ok()
                           ? RunFeed(**etcd, options)
                           : Failed("etcd", options.subscribers, etcd.status()));

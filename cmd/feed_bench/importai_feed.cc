@@ -27,12 +27,7 @@ v1::IngestIssuesRequest IngestRequest(const IssueText& text, int number) {
 }  // namespace
 
 void IssueWatcher::Start(Stub* stub) {
-  // The generated stub's own factory, with the envelope as the response type.
-  static const grpc::internal::RpcMethod kWatchIssues(
-      "/importai.v1.ArchiveService/WatchIssues",
-      grpc::internal::RpcMethod::SERVER_STREAMING);
-  grpc::internal::ClientCallbackReaderFactory<feedbench::WatchEvent>::Create(
-      stub->channel.get(), kWatchIssues, &context_, request_, this);
+  stub->async()->WatchIssues(&context_, request_, this);
   StartRead(&response_);
   StartCall();
 }
@@ -71,28 +66,23 @@ void IssueWatcher::Handle(Nanos now) {
       ledger_.CountUnexpected();
       return;
   }
-  const int64_t index64 = response_.revision() - plan_->first_revision;
-  if (index64 < 0 || index64 >= plan_->writes()) {
+  const int index = plan_->IndexOfNumber(response_.issue().number());
+  if (index < 0) {
     ledger_.CountUnexpected();
     return;
   }
-  const int index = static_cast<int>(index64);
-  // The contract: nothing at or below a PROGRESS revision follows it.
-  bool matches = response_.revision() > progress_revision_;
-  if (decode_payloads_) {
-    v1::Issue issue;
-    matches = matches && issue.ParseFromString(response_.issue()) &&
-              plan_->IndexOfNumber(issue.number()) == index;
+  // The contract: revisions are consecutive, and nothing at or below a
+  // PROGRESS revision follows that PROGRESS event.
+  if (response_.revision() != plan_->RevisionOf(index) ||
+      response_.revision() <= progress_revision_) {
+    ledger_.CountMismatch();
   }
-  now = NowNanos();  // after decoding, as for etcd events
-  if (!matches) ledger_.CountMismatch();
   if (ledger_.Record(index, now)) tally_->MarkDelivered(index);
 }
 
 absl::StatusOr<std::unique_ptr<ImportAiFeed>> ImportAiFeed::Start(
-    const std::string& server_binary, const IssueText& text, int writes,
-    bool decode_payloads) {
-  std::unique_ptr<ImportAiFeed> feed(new ImportAiFeed(decode_payloads));
+    const std::string& server_binary, const IssueText& text, int writes) {
+  std::unique_ptr<ImportAiFeed> feed(new ImportAiFeed());
   if (absl::Status launched = feed->Launch(server_binary); !launched.ok()) {
     return launched;
   }
@@ -157,7 +147,7 @@ absl::StatusOr<v1::IngestIssuesResponse> ImportAiFeed::Ingest(
 void ImportAiFeed::Subscribe(int count, int per_connection,
                              const WritePlan* plan, RunTally* tally) {
   subscribers_.Open(address_, count, per_connection, plan, tally,
-                    &watch_request_, decode_payloads_);
+                    &watch_request_);
 }
 
 absl::Status ImportAiFeed::Write(const WritePlan& plan, int index) {

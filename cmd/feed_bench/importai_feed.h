@@ -10,7 +10,6 @@
 #include "cmd/feed_bench/child_process.h"
 #include "cmd/feed_bench/feed_run.h"
 #include "cmd/feed_bench/issue_text.h"
-#include "feedbench/watch_event.pb.h"
 #include "grpcpp/support/client_callback.h"
 #include "importai/v1/archive_service.grpc.pb.h"
 #include "importai/v1/ingest_service.grpc.pb.h"
@@ -18,27 +17,21 @@
 namespace importai::feed_bench {
 
 // One WatchIssues stream (start_revision 0, FULL view) on the callback API:
-// no thread of its own, one read outstanding at a time. Events are read as
-// feedbench::WatchEvent (the issue as bytes), and the issue is parsed only
-// with `decode_payloads`, exactly as the etcd watcher treats its values.
+// no thread of its own, one read outstanding at a time.
 class IssueWatcher final
-    : public grpc::ClientReadReactor<feedbench::WatchEvent> {
+    : public grpc::ClientReadReactor<v1::WatchIssuesResponse> {
  public:
-  // What the watchers of one connection share.
-  struct Stub {
-    std::shared_ptr<grpc::Channel> channel;
-  };
+  using Stub = v1::ArchiveService::Stub;
   static std::unique_ptr<Stub> NewStub(std::shared_ptr<grpc::Channel> channel) {
-    return std::make_unique<Stub>(Stub{std::move(channel)});
+    return v1::ArchiveService::NewStub(channel);
   }
 
   // `request` is shared by every watcher and outlives them.
   IssueWatcher(const WritePlan* plan, RunTally* tally,
-               const v1::WatchIssuesRequest* request, bool decode_payloads)
+               const v1::WatchIssuesRequest* request)
       : plan_(plan),
         tally_(tally),
         request_(request),
-        decode_payloads_(decode_payloads),
         ledger_(plan->writes()) {}
 
   void Start(Stub* stub);
@@ -56,9 +49,8 @@ class IssueWatcher final
   const WritePlan* const plan_;
   RunTally* const tally_;
   const v1::WatchIssuesRequest* const request_;
-  const bool decode_payloads_;
   grpc::ClientContext context_;
-  feedbench::WatchEvent response_;
+  v1::WatchIssuesResponse response_;
   Ledger ledger_;
   int64_t progress_revision_ = 0;  // the last PROGRESS event's revision
   std::atomic<bool> ready_{false};
@@ -70,8 +62,7 @@ class ImportAiFeed final : public FeedSystem {
   // Starts `server_binary` on a free loopback port and ingests the warm-up
   // issue; writes are `text` renumbered.
   static absl::StatusOr<std::unique_ptr<ImportAiFeed>> Start(
-      const std::string& server_binary, const IssueText& text, int writes,
-      bool decode_payloads);
+      const std::string& server_binary, const IssueText& text, int writes);
 
   ~ImportAiFeed() override;
 
@@ -93,8 +84,7 @@ class ImportAiFeed final : public FeedSystem {
   }
 
  private:
-  explicit ImportAiFeed(bool decode_payloads)
-      : dir_("feed-bench-importai"), decode_payloads_(decode_payloads) {}
+  ImportAiFeed() : dir_("feed-bench-importai") {}
 
   absl::Status Launch(const std::string& server_binary);
   absl::Status WarmUp(const IssueText& text);
@@ -102,7 +92,6 @@ class ImportAiFeed final : public FeedSystem {
       const v1::IngestIssuesRequest& request);
 
   ScopedTempDir dir_;
-  const bool decode_payloads_;
   std::unique_ptr<ChildProcess> server_;
   std::string address_;
   std::unique_ptr<v1::IngestService::Stub> ingest_;
