@@ -58,7 +58,7 @@ class KeyWatcher final
 };
 
 // etcd (single member, loopback, fresh data directory) in its own process.
-class EtcdFeed final : public FeedSystem {
+class EtcdFeed final : public PooledFeedSystem<KeyWatcher> {
  public:
   // Starts `etcd_binary` on free loopback ports and puts the warm-up key.
   // Every value is `payload` renumbered for its key, so it is as large as
@@ -75,13 +75,6 @@ class EtcdFeed final : public FeedSystem {
   void Subscribe(int count, int per_connection, const WritePlan* plan,
                  RunTally* tally) override;
   absl::Status Write(const WritePlan& plan, int index) override;
-  void CancelSubscribers() override { subscribers_.CancelAll(); }
-  std::vector<const Ledger*> Ledgers() const override {
-    return subscribers_.Ledgers();
-  }
-  void ReleaseSubscribers(bool all_finished) override {
-    subscribers_.Release(all_finished);
-  }
 
  private:
   explicit EtcdFeed(bool decode_values)
@@ -100,7 +93,6 @@ class EtcdFeed final : public FeedSystem {
   std::vector<etcdserverpb::PutRequest> writes_;  // built before timing
   int64_t head_revision_ = 0;
   etcdserverpb::WatchRequest watch_request_;
-  SubscriberPool<KeyWatcher> subscribers_;
 };
 
 }  // namespace importai::feed_bench

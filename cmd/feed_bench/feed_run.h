@@ -117,6 +117,22 @@ class SubscriberPool {
   std::vector<std::unique_ptr<Watcher>> watchers_;
 };
 
+// A FeedSystem whose subscribers are a SubscriberPool of `Watcher`s.
+template <typename Watcher>
+class PooledFeedSystem : public FeedSystem {
+ public:
+  void CancelSubscribers() override { subscribers_.CancelAll(); }
+  std::vector<const Ledger*> Ledgers() const override {
+    return subscribers_.Ledgers();
+  }
+  void ReleaseSubscribers(bool all_finished) override {
+    subscribers_.Release(all_finished);
+  }
+
+ protected:
+  SubscriberPool<Watcher> subscribers_;
+};
+
 }  // namespace importai::feed_bench
 
 #endif  // IMPORTAI_CMD_FEED_BENCH_FEED_RUN_H_

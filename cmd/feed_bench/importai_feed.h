@@ -57,7 +57,7 @@ class IssueWatcher final
 };
 
 // importai-server in its own process, on a fresh data directory.
-class ImportAiFeed final : public FeedSystem {
+class ImportAiFeed final : public PooledFeedSystem<IssueWatcher> {
  public:
   // Starts `server_binary` on a free loopback port and ingests the warm-up
   // issue; writes are `text` renumbered.
@@ -75,13 +75,6 @@ class ImportAiFeed final : public FeedSystem {
   void Subscribe(int count, int per_connection, const WritePlan* plan,
                  RunTally* tally) override;
   absl::Status Write(const WritePlan& plan, int index) override;
-  void CancelSubscribers() override { subscribers_.CancelAll(); }
-  std::vector<const Ledger*> Ledgers() const override {
-    return subscribers_.Ledgers();
-  }
-  void ReleaseSubscribers(bool all_finished) override {
-    subscribers_.Release(all_finished);
-  }
 
  private:
   ImportAiFeed() : dir_("feed-bench-importai") {}
@@ -99,7 +92,6 @@ class ImportAiFeed final : public FeedSystem {
   v1::Issue warm_up_issue_;
   int64_t head_revision_ = 0;
   v1::WatchIssuesRequest watch_request_;
-  SubscriberPool<IssueWatcher> subscribers_;
 };
 
 }  // namespace importai::feed_bench
