@@ -98,8 +98,4 @@ absl::StatusOr<int32_t> ParseSectionParent(absl::string_view field,
   return number;
 }
 
-std::string IssueName(int32_t number) {
-  return absl::StrCat("issues/", number);
-}
-
 }  // namespace importai::services

@@ -2,7 +2,6 @@
 #define IMPORTAI_SERVICES_RESOURCE_NAMES_H_
 
 #include <cstdint>
-#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -31,8 +30,6 @@ absl::StatusOr<int32_t> ParseTaleName(absl::string_view field,
 // "issues/{number}" -> number, or "issues/-" -> kAllIssues.
 absl::StatusOr<int32_t> ParseSectionParent(absl::string_view field,
                                            absl::string_view name);
-
-std::string IssueName(int32_t number);
 
 }  // namespace importai::services
 

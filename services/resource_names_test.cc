@@ -18,7 +18,6 @@ TEST(ResourceNamesTest, ParsesWellFormedNames) {
   EXPECT_EQ(*ParseTaleName("name", "issues/12/tale"), 12);
   EXPECT_EQ(*ParseSectionParent("parent", "issues/-"), kAllIssues);
   EXPECT_EQ(*ParseSectionParent("parent", "issues/9"), 9);
-  EXPECT_EQ(IssueName(42), "issues/42");
 }
 
 TEST(ResourceNamesTest, RefusesMalformedNamesNamingTheField) {

@@ -46,9 +46,15 @@ struct RetentionPolicy {
   }
 };
 
+// A log entry as committed: the feed event and the bytes the log holds.
+struct CommittedEntry {
+  v1::WatchIssuesResponse event;
+  std::string bytes;  // `event`, serialized
+};
+
 // Called with the log entries of each committed write, in revision order.
 using CommitListener =
-    std::function<void(const std::vector<v1::WatchIssuesResponse>& committed)>;
+    std::function<void(const std::vector<CommittedEntry>& committed)>;
 
 // The archive's durable state: issues, their sections and tales, and the
 // revision log that records every change.

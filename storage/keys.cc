@@ -34,13 +34,6 @@ std::string RevisionKey(int64_t revision) {
   return BigEndian(static_cast<uint64_t>(revision), 8);
 }
 
-bool DecodeIssueKey(absl::string_view key, int32_t* number) {
-  if (key.size() < kIssueKeySize) return false;
-  *number = static_cast<int32_t>(UINT32_MAX -
-                                 LoadBigEndian(key.substr(0, kIssueKeySize)));
-  return true;
-}
-
 bool DecodeRevision(absl::string_view value, int64_t* revision) {
   if (value.size() != 8) return false;
   *revision = static_cast<int64_t>(LoadBigEndian(value));

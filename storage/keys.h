@@ -18,14 +18,12 @@
 namespace importai::storage::keys {
 
 inline constexpr absl::string_view kHeadRevision = "head_revision";
-inline constexpr size_t kIssueKeySize = 4;
 
 std::string IssueKey(int32_t number);
 std::string SectionKey(int32_t number, int32_t ordinal);
 std::string RevisionKey(int64_t revision);
 
-// Decoders return false when `key` has the wrong size.
-bool DecodeIssueKey(absl::string_view key, int32_t* number);
+// Returns false when `value` has the wrong size.
 bool DecodeRevision(absl::string_view value, int64_t* revision);
 
 }  // namespace importai::storage::keys

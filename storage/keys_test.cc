@@ -13,7 +13,7 @@ TEST(KeysTest, NewerIssuesSortFirst) {
 TEST(KeysTest, SectionsSortByIssueNewestFirstThenOrdinal) {
   EXPECT_LT(SectionKey(387, 1), SectionKey(387, 2));
   EXPECT_LT(SectionKey(387, 9), SectionKey(386, 1));
-  EXPECT_EQ(SectionKey(387, 3).substr(0, kIssueKeySize), IssueKey(387));
+  EXPECT_EQ(SectionKey(387, 3).substr(0, IssueKey(387).size()), IssueKey(387));
 }
 
 TEST(KeysTest, RevisionsSortAscending) {
@@ -21,12 +21,7 @@ TEST(KeysTest, RevisionsSortAscending) {
   EXPECT_LT(RevisionKey(255), RevisionKey(256));
 }
 
-TEST(KeysTest, DecodersRoundTripAndRejectWrongSizes) {
-  int32_t number = 0;
-  ASSERT_TRUE(DecodeIssueKey(SectionKey(383, 4), &number));
-  EXPECT_EQ(number, 383);
-  EXPECT_FALSE(DecodeIssueKey("ab", &number));
-
+TEST(KeysTest, RevisionsRoundTripAndWrongSizesAreRefused) {
   int64_t revision = 0;
   ASSERT_TRUE(DecodeRevision(RevisionKey(1234567890123), &revision));
   EXPECT_EQ(revision, 1234567890123);

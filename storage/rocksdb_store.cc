@@ -316,7 +316,7 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
   // What to put in the issue cache and tell the listener once the batch has
   // committed.
   std::vector<std::pair<int32_t, IssueCache::Bytes>> written;
-  std::vector<v1::WatchIssuesResponse> events;
+  std::vector<CommittedEntry> committed;
   const google::protobuf::Timestamp commit_timestamp = ToTimestamp(commit_time);
 
   for (const v1::Issue& copy : copies) {
@@ -357,15 +357,15 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
     StageIssueRows(issue, *issue_bytes, previous, families_.issues,
                    families_.sections, families_.tales, &batch);
     written.emplace_back(issue.number(), std::move(issue_bytes));
-    v1::WatchIssuesResponse event;
+    CommittedEntry& entry = committed.emplace_back();
+    v1::WatchIssuesResponse& event = entry.event;
     event.set_type(created ? v1::EVENT_TYPE_CREATED : v1::EVENT_TYPE_UPDATED);
     event.set_revision(head);
     *event.mutable_commit_time() = commit_timestamp;
     *event.mutable_issue() = issue;
-    batch.Put(families_.log, keys::RevisionKey(head),
-              event.SerializeAsString());
+    entry.bytes = event.SerializeAsString();
+    batch.Put(families_.log, keys::RevisionKey(head), entry.bytes);
     latest[copy.number()] = std::move(issue);
-    events.push_back(std::move(event));
   }
 
   if (dry_run || head == committed_head) {
@@ -385,7 +385,7 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
   if (oldest_revision_.load() > committed_head) {
     oldest_revision_.store(committed_head + 1);  // the log was empty
   }
-  if (commit_listener_) commit_listener_(events);
+  if (commit_listener_) commit_listener_(committed);
   result.head_revision = head;
   return result;
 }

@@ -311,8 +311,13 @@ TEST_F(RocksDbStoreTest, DefaultRetentionKeepsEverything) {
 TEST_F(RocksDbStoreTest, CommitListenerSeesEachCommittedWriteInOrder) {
   std::vector<int64_t> seen;
   store_->SetCommitListener(
-      [&seen](const std::vector<v1::WatchIssuesResponse>& committed) {
-        for (const auto& event : committed) seen.push_back(event.revision());
+      [&seen](const std::vector<CommittedEntry>& committed) {
+        for (const CommittedEntry& entry : committed) {
+          v1::WatchIssuesResponse stored;
+          ASSERT_TRUE(stored.ParseFromString(entry.bytes));
+          EXPECT_EQ(stored.revision(), entry.event.revision());
+          seen.push_back(entry.event.revision());
+        }
       });
   Write({MakeIssue(90, 1, false), MakeIssue(91, 1, false)});
   Write({MakeIssue(90, 1, false)});  // unchanged: nothing committed

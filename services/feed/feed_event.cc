@@ -8,17 +8,16 @@ namespace importai::services::feed {
 namespace {
 
 grpc::Slice ToSlice(const v1::WatchIssuesResponse& event) {
-  std::string bytes = event.SerializeAsString();
-  return grpc::Slice(bytes);
+  return grpc::Slice(event.SerializeAsString());
 }
 
 }  // namespace
 
-FeedEvent MakeFeedEvent(const v1::WatchIssuesResponse& entry) {
+FeedEvent MakeFeedEvent(const storage::CommittedEntry& entry) {
   FeedEvent event;
-  event.revision = entry.revision();
-  event.full = ToSlice(entry);
-  v1::WatchIssuesResponse basic = entry;
+  event.revision = entry.event.revision();
+  event.full = grpc::Slice(entry.bytes);  // as the log holds it
+  v1::WatchIssuesResponse basic = entry.event;
   ApplyIssueView(v1::ISSUE_VIEW_BASIC, basic.mutable_issue());
   event.basic = ToSlice(basic);
   return event;

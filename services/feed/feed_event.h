@@ -5,6 +5,7 @@
 
 #include "grpcpp/support/slice.h"
 #include "importai/v1/archive_service.pb.h"
+#include "storage/archive_store.h"
 
 namespace importai::services::feed {
 
@@ -21,8 +22,8 @@ struct FeedEvent {
   size_t bytes() const { return full.size() + basic.size(); }
 };
 
-// Serializes a log entry in both views.
-FeedEvent MakeFeedEvent(const v1::WatchIssuesResponse& entry);
+// A committed log entry in both views: FULL is the log's own bytes.
+FeedEvent MakeFeedEvent(const storage::CommittedEntry& entry);
 
 // A PROGRESS event carrying `head_revision`.
 grpc::Slice ProgressEvent(int64_t head_revision);

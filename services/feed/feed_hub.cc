@@ -26,7 +26,7 @@ FeedHub::FeedHub(storage::ArchiveStore* store, FeedOptions options)
     next_trim_ = absl::Now();
   }
   store_.SetCommitListener(
-      [this](const std::vector<v1::WatchIssuesResponse>& committed) {
+      [this](const std::vector<storage::CommittedEntry>& committed) {
         Publish(committed);
       });
   worker_ = std::thread([this] { RunWorker(); });
@@ -141,11 +141,11 @@ void FeedHub::Unregister(WatchSubscriber* subscriber) {
   waiting_.erase(subscriber);
 }
 
-void FeedHub::Publish(const std::vector<v1::WatchIssuesResponse>& committed) {
-  // Serialized here, once per view, whatever the number of subscribers.
+void FeedHub::Publish(const std::vector<storage::CommittedEntry>& committed) {
+  // Each view serialized once here, whatever the number of subscribers.
   std::vector<FeedEvent> events;
   events.reserve(committed.size());
-  for (const v1::WatchIssuesResponse& entry : committed) {
+  for (const storage::CommittedEntry& entry : committed) {
     events.push_back(MakeFeedEvent(entry));
   }
   absl::MutexLock lock(&mu_);

@@ -87,7 +87,7 @@ class FeedHub {
   size_t window_bytes() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  void Publish(const std::vector<v1::WatchIssuesResponse>& committed)
+  void Publish(const std::vector<storage::CommittedEntry>& committed)
       ABSL_LOCKS_EXCLUDED(mu_);
   void RunWorker() ABSL_LOCKS_EXCLUDED(mu_);
   bool WorkerHasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
