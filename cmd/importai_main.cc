@@ -24,6 +24,8 @@ ABSL_FLAG(std::string, page_token, "", "continue a list from this token");
 ABSL_FLAG(
     std::string, source, "",
     "ingest: label for where the text came from (default: the file name)");
+ABSL_FLAG(std::string, filter, "",
+          "search: AIP-160 filter, e.g. 'issue >= 380 AND source = \"arXiv\"'");
 ABSL_FLAG(bool, validate_only, false,
           "ingest: parse and report, store nothing");
 ABSL_FLAG(int64_t, from, 0,
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
   options.page_size = absl::GetFlag(FLAGS_page_size);
   options.page_token = absl::GetFlag(FLAGS_page_token);
   options.source = absl::GetFlag(FLAGS_source);
+  options.filter = absl::GetFlag(FLAGS_filter);
   options.validate_only = absl::GetFlag(FLAGS_validate_only);
   options.from_revision = absl::GetFlag(FLAGS_from);
   options.max_events = absl::GetFlag(FLAGS_max_events);

@@ -6,9 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "services/fetch_page.h"
 #include "services/issue_view.h"
-#include "services/page_size.h"
-#include "services/page_token.h"
 #include "services/resource_names.h"
 
 namespace importai::services {
@@ -22,30 +21,6 @@ absl::StatusOr<v1::IssueView> ResolveView(v1::IssueView requested,
         absl::StrCat("view: unknown IssueView value ", requested));
   }
   return requested;
-}
-
-// One page of a listing: decodes `page_token`, asks `fetch(cursor, limit)`
-// for one item more than the page holds, and sets `next_page_token` when that
-// extra item shows there is more.
-template <typename Message, typename Fetch, typename CursorOf>
-absl::StatusOr<std::vector<Message>> FetchPage(absl::string_view query,
-                                               const std::string& page_token,
-                                               int requested_size, Fetch fetch,
-                                               CursorOf cursor_of,
-                                               std::string* next_page_token) {
-  IMPORTAI_ASSIGN_OR_RETURN(const int page_size,
-                            ResolvePageSize(requested_size));
-  PageCursor cursor;
-  if (!page_token.empty()) {
-    IMPORTAI_ASSIGN_OR_RETURN(cursor, DecodePageToken(query, page_token));
-  }
-  IMPORTAI_ASSIGN_OR_RETURN(std::vector<Message> items,
-                            fetch(cursor, page_size + 1));
-  if (static_cast<int>(items.size()) > page_size) {
-    items.pop_back();
-    *next_page_token = EncodePageToken(query, cursor_of(items.back()));
-  }
-  return items;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "services/archive_handlers.h"
 #include "services/feed/watch_request.h"
 #include "services/reply.h"
+#include "services/search_handlers.h"
 
 namespace importai::services {
 namespace {
@@ -89,6 +90,20 @@ grpc::ServerUnaryReactor* ArchiveServiceImpl::ListTales(
     grpc::CallbackServerContext* context, const v1::ListTalesRequest* request,
     v1::ListTalesResponse* response) {
   return Reply(context, services::ListTales(store_, *request, response));
+}
+
+grpc::ServerUnaryReactor* ArchiveServiceImpl::Search(
+    grpc::CallbackServerContext* context, const v1::SearchRequest* request,
+    v1::SearchResponse* response) {
+  return Reply(context, services::Search(store_, *request, response));
+}
+
+grpc::ServerUnaryReactor* ArchiveServiceImpl::ListCitingSections(
+    grpc::CallbackServerContext* context,
+    const v1::ListCitingSectionsRequest* request,
+    v1::ListCitingSectionsResponse* response) {
+  return Reply(context,
+               services::ListCitingSections(store_, *request, response));
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* ArchiveServiceImpl::WatchIssues(

@@ -38,6 +38,13 @@ class ArchiveServiceImpl final : public ArchiveServiceBase {
   grpc::ServerUnaryReactor* GetTale(grpc::CallbackServerContext* context,
                                     const v1::GetTaleRequest* request,
                                     v1::Tale* response) override;
+  grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* context,
+                                   const v1::SearchRequest* request,
+                                   v1::SearchResponse* response) override;
+  grpc::ServerUnaryReactor* ListCitingSections(
+      grpc::CallbackServerContext* context,
+      const v1::ListCitingSectionsRequest* request,
+      v1::ListCitingSectionsResponse* response) override;
   // Request: a serialized WatchIssuesRequest; stream of serialized
   // WatchIssuesResponse.
   grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchIssues(

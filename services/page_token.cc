@@ -1,5 +1,8 @@
 #include "services/page_token.h"
 
+#include <cmath>
+#include <cstring>
+
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 
@@ -7,8 +10,8 @@ namespace importai::services {
 namespace {
 
 // Token layout, before base64url: version, query fingerprint, cursor.
-constexpr char kVersion = 1;
-constexpr size_t kTokenBytes = 1 + 8 + 4 + 4;
+constexpr char kVersion = 2;
+constexpr size_t kTokenBytes = 1 + 8 + 4 + 4 + 8;
 
 // FNV-1a: stable across processes and builds, unlike absl::Hash.
 uint64_t Fingerprint(absl::string_view query) {
@@ -46,6 +49,9 @@ std::string EncodePageToken(absl::string_view query, PageCursor cursor) {
   AppendBigEndian(Fingerprint(query), 8, &raw);
   AppendBigEndian(static_cast<uint32_t>(cursor.issue_number), 4, &raw);
   AppendBigEndian(static_cast<uint32_t>(cursor.ordinal), 4, &raw);
+  uint64_t score_bits = 0;
+  std::memcpy(&score_bits, &cursor.score, sizeof(score_bits));
+  AppendBigEndian(score_bits, 8, &raw);
   return absl::WebSafeBase64Escape(raw);
 }
 
@@ -63,7 +69,10 @@ absl::StatusOr<PageCursor> DecodePageToken(absl::string_view query,
   PageCursor cursor;
   cursor.issue_number = static_cast<int32_t>(ReadBigEndian(view.substr(9, 4)));
   cursor.ordinal = static_cast<int32_t>(ReadBigEndian(view.substr(13, 4)));
-  if (cursor.issue_number < 1 || cursor.ordinal < 0) {
+  const uint64_t score_bits = ReadBigEndian(view.substr(17, 8));
+  std::memcpy(&cursor.score, &score_bits, sizeof(score_bits));
+  if (cursor.issue_number < 1 || cursor.ordinal < 0 ||
+      !std::isfinite(cursor.score)) {
     return Invalid("not a token this server issued");
   }
   return cursor;

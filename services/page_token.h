@@ -14,10 +14,12 @@
 namespace importai::services {
 
 // The last item a page returned: (issue, 0) for issue and tale lists,
-// (issue, ordinal) for section lists.
+// (issue, ordinal) for section lists, and the score too for search results
+// (whose ordinal is 0 for a tale).
 struct PageCursor {
   int32_t issue_number = 0;
   int32_t ordinal = 0;
+  double score = 0;
 };
 
 // `query` identifies the listing, e.g. "ListSections parent=issues/-".

@@ -21,6 +21,16 @@ TEST(PageTokenTest, RoundTripsTheCursor) {
   EXPECT_EQ(cursor->ordinal, 4);
 }
 
+TEST(PageTokenTest, RoundTripsASearchScoreExactly) {
+  const double score = 12.345678901234567;
+  std::string token = EncodePageToken("Search", {383, 0, score});
+  auto cursor = DecodePageToken("Search", token);
+  ASSERT_THAT(cursor, IsOk());
+  EXPECT_EQ(cursor->issue_number, 383);
+  EXPECT_EQ(cursor->ordinal, 0);
+  EXPECT_EQ(cursor->score, score);
+}
+
 TEST(PageTokenTest, RefusesATokenOfAnotherQuery) {
   std::string token = EncodePageToken("ListTales", {387, 0});
   EXPECT_THAT(

@@ -13,6 +13,9 @@
 #include "importai/v1/archive_service.pb.h"
 #include "importai/v1/ingest_service.pb.h"
 #include "importai/v1/resources.pb.h"
+#include "search/filter.h"
+#include "search/query.h"
+#include "storage/search_page.h"
 
 namespace importai::storage {
 
@@ -98,10 +101,24 @@ class ArchiveStore {
   virtual absl::StatusOr<std::vector<v1::Tale>> ListTales(int32_t before,
                                                           int limit) = 0;
 
+  // Full-text search: the `limit` best documents (sections and tales)
+  // matching every clause of `query` and `filter`, after `after` (from the
+  // best when null). INVALID_ARGUMENT if a prefix expands too far.
+  virtual absl::StatusOr<SearchPage> Search(const search::Query& query,
+                                            const search::Filter& filter,
+                                            const SearchCursor* after,
+                                            int limit) = 0;
+
+  // At most `limit` sections citing issue `cited`, in list order strictly
+  // after `after` (from the first when zero). `cited` need not be stored.
+  virtual absl::StatusOr<std::vector<v1::Section>> ListCitingSections(
+      int32_t cited, SectionPosition after, int limit) = 0;
+
   // Stores parsed issue copies in one atomic, synced write, in input order. A
   // copy whose content_hash equals the stored one (or an earlier copy's in the
   // same call) is UNCHANGED; any other is CREATED or UPDATED and takes the
-  // next revision, with a log entry carrying the issue as written.
+  // next revision, with a log entry carrying the issue as written. The search
+  // index and citation graph change in the same write.
   // REQUIRES: each copy has number, content_hash and its parsed fields set.
   // With `dry_run`, reports the outcomes and stores nothing.
   // On error nothing is stored.

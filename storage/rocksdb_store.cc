@@ -10,6 +10,9 @@
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/options_util.h"
+#include "storage/index/index_keys.h"
+#include "storage/index/index_writer.h"
+#include "storage/index/search_executor.h"
 #include "storage/keys.h"
 #include "storage/rocksdb_status.h"
 
@@ -19,8 +22,9 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 // Order matters: RocksDbStore's Families takes the handles in this order.
-const char* const kFamilyNames[] = {"default", "issues", "sections", "tales",
-                                    "log"};
+const char* const kFamilyNames[] = {"default", "issues",   "sections",
+                                    "tales",   "log",      "postings",
+                                    "terms",   "citations"};
 
 rocksdb::ColumnFamilyOptions FamilyOptions(
     const std::shared_ptr<rocksdb::Cache>& cache) {
@@ -114,9 +118,11 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
     first->SeekToFirst();
     if (first->Valid()) keys::DecodeRevision(ToView(first->key()), &oldest);
   }
-  return std::unique_ptr<RocksDbStore>(
+  std::unique_ptr<RocksDbStore> store(
       new RocksDbStore(std::move(db), std::move(handles), head, oldest,
                        options.issue_cache_bytes));
+  IMPORTAI_RETURN_IF_ERROR(store->BackfillIndex());
+  return store;
 }
 
 RocksDbStore::RocksDbStore(std::unique_ptr<rocksdb::DB> db,
@@ -125,8 +131,10 @@ RocksDbStore::RocksDbStore(std::unique_ptr<rocksdb::DB> db,
                            size_t issue_cache_bytes)
     : db_(std::move(db)),
       handles_(std::move(handles)),
-      families_{handles_[0], handles_[1], handles_[2], handles_[3],
-                handles_[4]},
+      families_{
+          handles_[0], handles_[1],
+          handles_[2], handles_[3],
+          handles_[4], {handles_[0], handles_[5], handles_[6], handles_[7]}},
       issue_cache_(issue_cache_bytes),
       head_revision_(head_revision),
       oldest_revision_(oldest_revision) {}
@@ -241,6 +249,75 @@ absl::StatusOr<std::vector<v1::Tale>> RocksDbStore::ListTales(int32_t before,
   return ScanMessages<v1::Tale>(families_.tales, start, "", limit, "tales");
 }
 
+absl::Status RocksDbStore::BackfillIndex() {
+  absl::MutexLock lock(&write_mu_);
+  std::string stats;
+  rocksdb::Status read = db_->Get(rocksdb::ReadOptions(), families_.meta,
+                                  std::string(index::kIndexStatsKey), &stats);
+  if (!read.IsNotFound()) return FromRocksDb(read, "read search index");
+  rocksdb::WriteBatch batch;
+  index::IndexWriter writer(families_.index, &batch);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_.issues));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::Issue issue;
+    if (!issue.ParseFromArray(it->value().data(),
+                              static_cast<int>(it->value().size()))) {
+      return absl::InternalError("index stored issues: corrupt issue");
+    }
+    writer.Add(issue);
+  }
+  IMPORTAI_RETURN_IF_ERROR(FromRocksDb(it->status(), "index stored issues"));
+  IMPORTAI_RETURN_IF_ERROR(writer.Finish(*db_));
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  return FromRocksDb(db_->Write(write_options, &batch), "index stored issues");
+}
+
+absl::StatusOr<SearchPage> RocksDbStore::Search(const search::Query& query,
+                                                const search::Filter& filter,
+                                                const SearchCursor* after,
+                                                int limit) {
+  return index::ExecuteSearch(*db_, families_.index, query, filter, after,
+                              limit);
+}
+
+absl::StatusOr<std::vector<v1::Section>> RocksDbStore::ListCitingSections(
+    int32_t cited, SectionPosition after, int limit) {
+  rocksdb::ManagedSnapshot snapshot(db_.get());
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot.snapshot();
+  const std::string prefix = keys::IssueKey(cited);
+  const std::string start =
+      after.issue_number > 0
+          ? index::CitationKey(cited, after.issue_number, after.ordinal + 1)
+          : prefix;
+  std::vector<std::string> section_keys;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(options, families_.index.citations));
+  for (it->Seek(start); it->Valid() && it->key().starts_with(prefix) &&
+                        static_cast<int>(section_keys.size()) < limit;
+       it->Next()) {
+    int32_t citing = 0;
+    int32_t ordinal = 0;
+    if (!index::DecodeCitationKey(ToView(it->key()), &citing, &ordinal)) {
+      return absl::InternalError("read citations: corrupt key");
+    }
+    section_keys.push_back(keys::SectionKey(citing, ordinal));
+  }
+  IMPORTAI_RETURN_IF_ERROR(FromRocksDb(it->status(), "read citations"));
+  std::vector<v1::Section> sections;
+  for (const std::string& key : section_keys) {
+    std::string value;
+    IMPORTAI_RETURN_IF_ERROR(FromRocksDb(
+        db_->Get(options, families_.sections, key, &value), "read citations"));
+    if (!sections.emplace_back().ParseFromString(value)) {
+      return absl::InternalError("read citations: corrupt section");
+    }
+  }
+  return sections;
+}
+
 int64_t RocksDbStore::HeadRevision() { return head_revision_.load(); }
 
 int64_t RocksDbStore::OldestRevision() { return oldest_revision_.load(); }
@@ -310,6 +387,7 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
   int64_t head = head_revision_.load();
   const int64_t committed_head = head;
   rocksdb::WriteBatch batch;
+  index::IndexWriter index_writer(families_.index, &batch);
   // Issues as this request leaves them, so a later copy compares with an
   // earlier one of the same request rather than with the stored version.
   absl::flat_hash_map<int32_t, v1::Issue> latest;
@@ -356,6 +434,10 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
         std::make_shared<const std::string>(issue.SerializeAsString());
     StageIssueRows(issue, *issue_bytes, previous, families_.issues,
                    families_.sections, families_.tales, &batch);
+    if (!dry_run) {
+      if (previous != nullptr) index_writer.Remove(*previous);
+      index_writer.Add(issue);
+    }
     written.emplace_back(issue.number(), std::move(issue_bytes));
     CommittedEntry& entry = committed.emplace_back();
     v1::WatchIssuesResponse& event = entry.event;
@@ -372,6 +454,7 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
     result.head_revision = committed_head;
     return result;
   }
+  IMPORTAI_RETURN_IF_ERROR(index_writer.Finish(*db_));
   batch.Put(families_.meta, std::string(keys::kHeadRevision),
             keys::RevisionKey(head));
   rocksdb::WriteOptions write_options;

@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "storage/archive_store.h"
+#include "storage/index/index_families.h"
 #include "storage/issue_cache.h"
 
 namespace importai::storage {
@@ -50,6 +51,12 @@ class RocksDbStore final : public ArchiveStore {
   absl::StatusOr<v1::Tale> GetTale(int32_t number) override;
   absl::StatusOr<std::vector<v1::Tale>> ListTales(int32_t before,
                                                   int limit) override;
+  absl::StatusOr<SearchPage> Search(const search::Query& query,
+                                    const search::Filter& filter,
+                                    const SearchCursor* after,
+                                    int limit) override;
+  absl::StatusOr<std::vector<v1::Section>> ListCitingSections(
+      int32_t cited, SectionPosition after, int limit) override;
   absl::StatusOr<WriteResult> WriteIssues(absl::Span<const v1::Issue> copies,
                                           absl::Time commit_time,
                                           bool dry_run) override
@@ -71,12 +78,17 @@ class RocksDbStore final : public ArchiveStore {
     rocksdb::ColumnFamilyHandle* sections = nullptr;
     rocksdb::ColumnFamilyHandle* tales = nullptr;
     rocksdb::ColumnFamilyHandle* log = nullptr;
+    index::IndexFamilies index;
   };
 
   RocksDbStore(std::unique_ptr<rocksdb::DB> db,
                std::vector<rocksdb::ColumnFamilyHandle*> handles,
                int64_t head_revision, int64_t oldest_revision,
                size_t issue_cache_bytes);
+
+  // Indexes the stored issues of a data directory written before the search
+  // index existed; a no-op once the index has statistics.
+  absl::Status BackfillIndex() ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Reads and parses one value. NOT_FOUND (naming `what`) if absent.
   template <typename Message>

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "cmd/cli/text_format.h"
 #include "cmd/cli/watch.h"
 #include "common/limits.h"
@@ -35,6 +36,8 @@ class Client {
   int List();
   int Sections(const std::string& issue);
   int Tale(const std::string& issue);
+  int Search(const std::vector<std::string>& words);
+  int CitedBy(const std::string& issue);
   int Watch(const std::vector<std::string>& operands);
 
   int Usage(const std::string& problem) {
@@ -48,6 +51,26 @@ class Client {
     context->set_deadline(std::chrono::system_clock::now() +
                           absl::ToChronoNanoseconds(options_.timeout));
     return context;
+  }
+
+  // Prints a page of sections (or its JSON) and where the next page starts.
+  template <typename Response>
+  int PrintSections(const Response& response) {
+    if (options_.json) {
+      out_ << FormatJson(response);
+      return kExitOk;
+    }
+    for (const v1::Section& section : response.sections()) {
+      out_ << FormatSection(section);
+    }
+    PrintMore(response.next_page_token());
+    return kExitOk;
+  }
+
+  void PrintMore(const std::string& next_page_token) {
+    if (!next_page_token.empty()) {
+      out_ << "more: --page_token=" << next_page_token << "\n";
+    }
   }
 
   // Prints `status` for `what` to stderr; true if it was OK.
@@ -143,9 +166,7 @@ int Client::List() {
   }
   for (const v1::Issue& issue : response.issues())
     out_ << FormatIssueLine(issue);
-  if (!response.next_page_token().empty()) {
-    out_ << "more: --page_token=" << response.next_page_token() << "\n";
-  }
+  PrintMore(response.next_page_token());
   return kExitOk;
 }
 
@@ -159,17 +180,45 @@ int Client::Sections(const std::string& issue) {
              "sections " + request.parent())) {
     return kExitFailed;
   }
+  return PrintSections(response);
+}
+
+int Client::Search(const std::vector<std::string>& words) {
+  if (words.empty()) return Usage("search: give a query");
+  v1::SearchRequest request;
+  request.set_query(absl::StrJoin(words, " "));
+  request.set_filter(options_.filter);
+  request.set_page_size(options_.page_size);
+  request.set_page_token(options_.page_token);
+  v1::SearchResponse response;
+  if (!Check(archive_->Search(Context().get(), request, &response),
+             absl::StrCat("search \"", request.query(), "\""))) {
+    return kExitFailed;
+  }
   if (options_.json) {
     out_ << FormatJson(response);
     return kExitOk;
   }
-  for (const v1::Section& section : response.sections()) {
-    out_ << FormatSection(section);
+  for (const v1::SearchResult& result : response.results()) {
+    out_ << FormatSearchResult(result);
   }
-  if (!response.next_page_token().empty()) {
-    out_ << "more: --page_token=" << response.next_page_token() << "\n";
-  }
+  out_ << response.total_size()
+       << (response.total_size() == 1 ? " match" : " matches") << "\n";
+  PrintMore(response.next_page_token());
   return kExitOk;
+}
+
+int Client::CitedBy(const std::string& issue) {
+  v1::ListCitingSectionsRequest request;
+  request.set_parent(IssueNameFromArg(issue));
+  request.set_page_size(options_.page_size);
+  request.set_page_token(options_.page_token);
+  v1::ListCitingSectionsResponse response;
+  if (!Check(archive_->ListCitingSections(Context().get(), request, &response),
+             "cited-by " + request.parent())) {
+    return kExitFailed;
+  }
+  return PrintSections(response);
 }
 
 int Client::Tale(const std::string& issue) {
@@ -247,6 +296,10 @@ int RunCommand(const std::vector<std::string>& args, const CliOptions& options,
   }
   if (command == "tale") {
     return one_operand([&](const std::string& n) { return client.Tale(n); });
+  }
+  if (command == "search") return client.Search(operands);
+  if (command == "cited-by") {
+    return one_operand([&](const std::string& n) { return client.CitedBy(n); });
   }
   if (command == "watch") return client.Watch(operands);
   return client.Usage(absl::StrCat("unknown command \"", command, "\""));

@@ -23,6 +23,8 @@ struct CliOptions {
   int page_size = 0;
   std::string page_token;
   std::string source;
+  // search: the AIP-160 filter.
+  std::string filter;
   bool validate_only = false;
   // watch: the first revision (0: only new changes), when to stop (0:
   // never), and how often the server reports while idle (zero: its default).
@@ -48,6 +50,12 @@ inline constexpr const char kUsage[] =
     "                       [--page_token=T] [--view=basic|full]\n"
     "  sections N|-         the sections of issue N, or of every issue\n"
     "  tale N               the Tech Tales story of issue N\n"
+    "  search QUERY...      sections and tales matching every word, "
+    "\"phrase\"\n"
+    "                       and prefix*, best first [--filter=EXPR]\n"
+    "                       [--page_size=N] [--page_token=T]; EXPR like\n"
+    "                       'issue >= 380 AND kind = \"section\"'\n"
+    "  cited-by N           the sections that cite issue N\n"
     "  watch                each change as it is stored, until interrupted\n"
     "                       [--from=REV] [--view=basic|full] [--max_events=N]\n"
     "                       [--progress_interval=DURATION]; reconnects and\n"

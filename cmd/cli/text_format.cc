@@ -1,6 +1,7 @@
 #include "cmd/cli/text_format.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
@@ -78,6 +79,16 @@ std::string FormatTale(const v1::Tale& tale) {
   if (!tale.inspirations().empty()) {
     absl::StrAppend(&out, "\nThings that inspired this story: ",
                     absl::StrJoin(tale.inspirations(), "; "), "\n");
+  }
+  return out;
+}
+
+std::string FormatSearchResult(const v1::SearchResult& result) {
+  std::string out =
+      absl::StrCat(result.name(), "  ", result.title(), "  (score ",
+                   absl::StrFormat("%.2f", result.score()), ")\n");
+  if (!result.snippet().empty()) {
+    absl::StrAppend(&out, kIndent, result.snippet(), "\n");
   }
   return out;
 }

@@ -19,6 +19,8 @@ std::string FormatIssue(const v1::Issue& issue);
 std::string FormatIssueLine(const v1::Issue& issue);
 std::string FormatSection(const v1::Section& section);
 std::string FormatTale(const v1::Tale& tale);
+// "issues/N/sections/K  Title  (score 1.23)" and the indented snippet.
+std::string FormatSearchResult(const v1::SearchResult& result);
 // One line per issue copy: number, outcome, revision, hash, then warnings.
 std::string FormatIngestResult(const v1::IngestResult& result);
 // One feed event: "revision 7 CREATED issues/387 Import AI 387: <title>",
