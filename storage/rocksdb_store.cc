@@ -144,6 +144,25 @@ RocksDbStore::~RocksDbStore() {
   db_->Close().PermitUncheckedError();
 }
 
+absl::StatusOr<std::vector<std::pair<std::string, uint64_t>>>
+RocksDbStore::FamilyBytes(bool compact_first) {
+  std::vector<std::pair<std::string, uint64_t>> sizes;
+  for (rocksdb::ColumnFamilyHandle* family : handles_) {
+    if (compact_first) {
+      IMPORTAI_RETURN_IF_ERROR(
+          FromRocksDb(db_->Flush(rocksdb::FlushOptions(), family), "flush"));
+      IMPORTAI_RETURN_IF_ERROR(FromRocksDb(
+          db_->CompactRange(rocksdb::CompactRangeOptions(), family, nullptr,
+                            nullptr),
+          "compact"));
+    }
+    uint64_t bytes = 0;
+    db_->GetIntProperty(family, "rocksdb.total-sst-files-size", &bytes);
+    sizes.emplace_back(family->GetName(), bytes);
+  }
+  return sizes;
+}
+
 template <typename Message>
 absl::StatusOr<Message> RocksDbStore::ReadMessage(
     rocksdb::ColumnFamilyHandle* family, const std::string& key,

@@ -38,6 +38,12 @@ class RocksDbStore final : public ArchiveStore {
 
   ~RocksDbStore() override;
 
+  // Bytes on disk (SST files) of each column family, by name. With
+  // `compact_first`, flushes and fully compacts first, so the figures are
+  // what the data settles to.
+  absl::StatusOr<std::vector<std::pair<std::string, uint64_t>>> FamilyBytes(
+      bool compact_first);
+
   absl::StatusOr<v1::Issue> GetIssue(int32_t number) override;
   absl::StatusOr<std::shared_ptr<const std::string>> GetIssueBytes(
       int32_t number) override;
