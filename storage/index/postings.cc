@@ -63,6 +63,7 @@ bool PostingsReader::Next() {
   for (int field = 0; field < kFieldCount; ++field) {
     std::vector<uint32_t>& list = positions_[field];
     list.clear();
+    counts_[field] = 0;
     lengths_[field] = 0;
     if ((mask & (1 << field)) == 0) continue;
     if (rest_.empty()) return ok_ = false;
@@ -73,12 +74,21 @@ bool PostingsReader::Next() {
     if (!ReadVarint(&rest_, &count) || count == 0 || count > rest_.size()) {
       return ok_ = false;
     }
+    counts_[field] = count;
     uint32_t position = 0;
     for (uint32_t i = 0; i < count; ++i) {
-      uint32_t delta = 0;
-      if (!ReadVarint(&rest_, &delta)) return ok_ = false;
-      position += delta;
-      list.push_back(position);
+      if (with_positions_) {
+        uint32_t delta = 0;
+        if (!ReadVarint(&rest_, &delta)) return ok_ = false;
+        position += delta;
+        list.push_back(position);
+      } else {
+        // Skip the varint: its last byte is the first without the high bit.
+        size_t end = 0;
+        while (end < rest_.size() && (rest_[end] & 0x80) != 0) ++end;
+        if (end == rest_.size()) return ok_ = false;
+        rest_.remove_prefix(end + 1);
+      }
     }
   }
   return true;

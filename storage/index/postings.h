@@ -32,7 +32,9 @@ void AppendMarker(int32_t ordinal, std::string* value);
 // Walks the documents of one postings value.
 class PostingsReader {
  public:
-  explicit PostingsReader(absl::string_view value) : rest_(value) {}
+  // Without positions, only counts and lengths are read (faster).
+  explicit PostingsReader(absl::string_view value, bool with_positions = true)
+      : rest_(value), with_positions_(with_positions) {}
 
   // Moves to the next document; false at the end or on corrupt data.
   bool Next();
@@ -40,17 +42,18 @@ class PostingsReader {
   bool ok() const { return ok_; }
 
   int32_t ordinal() const { return ordinal_; }
-  uint32_t count(int field) const {
-    return static_cast<uint32_t>(positions_[field].size());
-  }
+  uint32_t count(int field) const { return counts_[field]; }
   uint32_t length(int field) const { return lengths_[field]; }
+  // REQUIRES: constructed with positions.
   const std::vector<uint32_t>& positions(int field) const {
     return positions_[field];
   }
 
  private:
   absl::string_view rest_;
+  bool with_positions_;
   bool ok_ = true;
+  std::array<uint32_t, kFieldCount> counts_ = {};
   int32_t ordinal_ = 0;
   std::array<uint32_t, kFieldCount> lengths_ = {};
   std::array<std::vector<uint32_t>, kFieldCount> positions_;

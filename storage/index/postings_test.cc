@@ -56,6 +56,26 @@ TEST(PostingsTest, RoundTripsDocumentsFieldsAndPositions) {
   EXPECT_TRUE(reader.ok());
 }
 
+TEST(PostingsTest, ReadsCountsAloneWithoutPositions) {
+  Document document;
+  document.ordinal = 4;
+  document.lengths = {2, 0, 900};
+  std::string value;
+  AppendPostings(document, {{{0}, {}, {5, 300, 70000}}}, &value);
+  AppendMarker(6, &value);
+  PostingsReader reader(value, /*with_positions=*/false);
+  ASSERT_TRUE(reader.Next());
+  EXPECT_EQ(reader.ordinal(), 4);
+  EXPECT_EQ(reader.count(kTitle), 1u);
+  EXPECT_EQ(reader.count(kDek), 0u);
+  EXPECT_EQ(reader.count(kBody), 3u);
+  EXPECT_EQ(reader.length(kBody), DecodeNorm(EncodeNorm(900)));
+  ASSERT_TRUE(reader.Next());
+  EXPECT_EQ(reader.ordinal(), 6);
+  EXPECT_FALSE(reader.Next());
+  EXPECT_TRUE(reader.ok());
+}
+
 TEST(PostingsTest, EveryTruncationIsReportedAsCorrupt) {
   Document document;
   document.ordinal = 2;
@@ -63,10 +83,13 @@ TEST(PostingsTest, EveryTruncationIsReportedAsCorrupt) {
   std::string value;
   AppendPostings(document, {{{0}, {1, 2}, {300}}}, &value);
   for (size_t size = 1; size < value.size(); ++size) {
-    PostingsReader reader(absl::string_view(value).substr(0, size));
-    while (reader.Next()) {
+    for (bool with_positions : {true, false}) {
+      PostingsReader reader(absl::string_view(value).substr(0, size),
+                            with_positions);
+      while (reader.Next()) {
+      }
+      EXPECT_FALSE(reader.ok()) << "truncated to " << size;
     }
-    EXPECT_FALSE(reader.ok()) << "truncated to " << size;
   }
 }
 

@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "storage/index/bm25.h"
@@ -22,15 +23,36 @@ namespace importai::storage::index {
 namespace {
 
 using Kind = search::QueryClause::Kind;
-using IssueSet = absl::flat_hash_set<int32_t>;
+// Issue numbers, newest first: the order postings keys sort in.
+using Issues = std::vector<int32_t>;
 
 // One index term and its postings rows, issue by issue, within the filter's
 // issue range (and, once candidates narrow, only for candidate issues).
+// Rows are copied into one buffer, newest issue first.
 struct IndexTerm {
   std::string term;
   int64_t frequency = 0;
   double idf = 0;
-  absl::flat_hash_map<int32_t, std::string> rows;
+  bool loaded = false;
+  Issues issues;
+  std::vector<size_t> ends;  // row i is bytes [ends[i-1], ends[i]) of `rows`
+  std::string rows;
+
+  void AddRow(int32_t issue, const rocksdb::Slice& row) {
+    issues.push_back(issue);
+    rows.append(row.data(), row.size());
+    ends.push_back(rows.size());
+  }
+
+  // The row of `issue`; empty if the term has none there.
+  absl::string_view Row(int32_t issue) const {
+    auto it = std::lower_bound(issues.begin(), issues.end(), issue,
+                               std::greater<int32_t>());
+    if (it == issues.end() || *it != issue) return {};
+    const size_t i = it - issues.begin();
+    const size_t begin = i == 0 ? 0 : ends[i - 1];
+    return absl::string_view(rows).substr(begin, ends[i] - begin);
+  }
 };
 
 struct Clause {
@@ -43,6 +65,33 @@ struct Clause {
 
 // A document's score so far, by ordinal.
 using DocScores = std::vector<std::pair<int32_t, double>>;
+
+// The issues in both lists (each newest first).
+Issues IntersectIssues(const Issues& a, const Issues& b) {
+  Issues out;
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(),
+                        std::back_inserter(out), std::greater<int32_t>());
+  return out;
+}
+
+// The issues in either list (each newest first).
+Issues UniteIssues(const Issues& a, const Issues& b) {
+  Issues out;
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(),
+                 std::back_inserter(out), std::greater<int32_t>());
+  return out;
+}
+
+// Adds `score` to `ordinal`'s entry of the (short) list.
+void AddScore(int32_t ordinal, double score, DocScores* scores) {
+  for (auto& [existing, total] : *scores) {
+    if (existing == ordinal) {
+      total += score;
+      return;
+    }
+  }
+  scores->emplace_back(ordinal, score);
+}
 
 bool Before(const SearchHit& a, const SearchHit& b) {
   if (a.score != b.score) return a.score > b.score;
@@ -107,7 +156,7 @@ class SearchExecution {
   std::deque<IndexTerm> terms_;
   absl::flat_hash_map<std::string, IndexTerm*> terms_by_name_;
   // Unset until the first clause narrows it: every issue in range.
-  std::optional<IssueSet> candidates_;
+  std::optional<Issues> candidates_;
 };
 
 absl::Status SearchExecution::LoadStats() {
@@ -163,74 +212,78 @@ absl::Status SearchExecution::Expand(const std::string& prefix,
 }
 
 absl::Status SearchExecution::LoadRows(IndexTerm& term) {
-  if (!term.rows.empty() || term.frequency == 0) return absl::OkStatus();
-  const std::string prefix = PostingsPrefix(term.term);
-  // Few candidates against many rows: look them up instead of scanning.
-  if (candidates_ &&
-      candidates_->size() * 4 < static_cast<size_t>(term.frequency)) {
-    std::vector<std::string> keys;
-    std::vector<int32_t> issues(candidates_->begin(), candidates_->end());
-    for (int32_t issue : issues) keys.push_back(PostingsKey(term.term, issue));
-    std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-    std::vector<rocksdb::PinnableSlice> values(keys.size());
-    std::vector<rocksdb::Status> statuses(keys.size());
-    db_.MultiGet(read_options_, families_.postings, slices.size(),
-                 slices.data(), values.data(), statuses.data());
-    for (size_t i = 0; i < keys.size(); ++i) {
-      if (statuses[i].IsNotFound()) continue;
-      IMPORTAI_RETURN_IF_ERROR(FromRocksDb(statuses[i], "read search index"));
-      term.rows.emplace(issues[i], values[i].ToString());
-    }
-    return absl::OkStatus();
-  }
+  if (term.loaded) return absl::OkStatus();
+  term.loaded = true;
+  if (term.frequency == 0) return absl::OkStatus();
+  const size_t prefix_size = PostingsPrefix(term.term).size();
   // Issue keys are inverted: the newest issue in range comes first.
-  const std::string lower = PostingsKey(term.term, filter_.max_issue);
   const std::string upper = PostingsKey(term.term, filter_.min_issue - 1);
   rocksdb::Slice upper_bound(upper);
   rocksdb::ReadOptions options = read_options_;
   options.iterate_upper_bound = &upper_bound;
   std::unique_ptr<rocksdb::Iterator> it(
       db_.NewIterator(options, families_.postings));
-  for (it->Seek(lower); it->Valid(); it->Next()) {
-    const absl::string_view key(it->key().data(), it->key().size());
-    const int32_t issue = PostingsIssue(key, prefix.size());
+  auto issue_at = [&]() {
+    return PostingsIssue(absl::string_view(it->key().data(), it->key().size()),
+                         prefix_size);
+  };
+  // Few candidates against many rows: seek to each instead of scanning.
+  if (candidates_ &&
+      candidates_->size() * 16 < static_cast<size_t>(term.frequency)) {
+    for (int32_t candidate : *candidates_) {
+      it->Seek(PostingsKey(term.term, candidate));
+      if (!it->Valid()) break;
+      if (issue_at() == candidate) term.AddRow(candidate, it->value());
+    }
+    return FromRocksDb(it->status(), "read search index");
+  }
+  auto next_candidate =
+      candidates_ ? candidates_->begin() : Issues::const_iterator();
+  for (it->Seek(PostingsKey(term.term, filter_.max_issue)); it->Valid();
+       it->Next()) {
+    const int32_t issue = issue_at();
     if (issue == 0) {
       return absl::InternalError("read search index: corrupt postings key");
     }
-    if (candidates_ && !candidates_->contains(issue)) continue;
-    term.rows.emplace(issue, it->value().ToString());
+    if (candidates_) {
+      while (next_candidate != candidates_->end() && *next_candidate > issue)
+        ++next_candidate;
+      if (next_candidate == candidates_->end()) break;
+      if (*next_candidate != issue) continue;
+    }
+    term.AddRow(issue, it->value());
   }
   return FromRocksDb(it->status(), "read search index");
 }
 
 absl::Status SearchExecution::Narrow(Clause& clause) {
-  auto in_candidates = [&](int32_t issue) {
-    return !candidates_ || candidates_->contains(issue);
-  };
-  IssueSet matched;
+  Issues matched;
   for (IndexTerm* term : clause.terms) {
     IMPORTAI_RETURN_IF_ERROR(LoadRows(*term));
-    // A phrase needs every term, so each narrows the next one's reads; a
-    // prefix needs any one of its words.
-    const bool every_term = clause.kind != Kind::kPrefix;
-    if (every_term) matched.clear();
-    for (const auto& [issue, row] : term->rows) {
-      if (in_candidates(issue)) matched.insert(issue);
+    // A term loaded for an earlier clause may hold rows outside the
+    // candidates.
+    Issues issues = candidates_ ? IntersectIssues(term->issues, *candidates_)
+                                : term->issues;
+    if (clause.kind == Kind::kPrefix) {
+      // Any one of the prefix's words will do.
+      matched = UniteIssues(matched, issues);
+    } else {
+      // A phrase needs every term, so each narrows the next one's reads.
+      candidates_ = std::move(issues);
     }
-    if (every_term) candidates_ = matched;
   }
-  candidates_ = std::move(matched);
+  if (clause.kind == Kind::kPrefix) candidates_ = std::move(matched);
   return absl::OkStatus();
 }
 
 absl::StatusOr<DocScores> SearchExecution::ScoreClause(const Clause& clause,
                                                        int32_t issue) {
   if (clause.kind == Kind::kPhrase) return ScorePhrase(clause, issue);
-  absl::flat_hash_map<int32_t, double> by_ordinal;
+  DocScores scores;
   for (const IndexTerm* term : clause.terms) {
-    auto row = term->rows.find(issue);
-    if (row == term->rows.end()) continue;
-    PostingsReader reader(row->second);
+    const absl::string_view row = term->Row(issue);
+    if (row.empty()) continue;
+    PostingsReader reader(row, /*with_positions=*/false);
     while (reader.Next()) {
       if (!KindAllows(reader.ordinal())) continue;
       double score = 0;
@@ -242,69 +295,81 @@ absl::StatusOr<DocScores> SearchExecution::ScoreClause(const Clause& clause,
         }
         score = bm25_->Score(term->idf, counts);
       }
-      by_ordinal[reader.ordinal()] += score;
+      AddScore(reader.ordinal(), score, &scores);
     }
     if (!reader.ok()) {
       return absl::InternalError(absl::StrCat(
           "read search index: corrupt postings for issue ", issue));
     }
   }
-  DocScores scores(by_ordinal.begin(), by_ordinal.end());
   std::sort(scores.begin(), scores.end());
   return scores;
 }
 
 absl::StatusOr<DocScores> SearchExecution::ScorePhrase(const Clause& clause,
                                                        int32_t issue) {
-  struct Occurrences {
-    std::array<std::vector<uint32_t>, kFieldCount> positions;
+  // Per document, the positions where the phrase may start: those of its
+  // first word, kept while the i-th word sits at start + i.
+  struct Candidate {
+    int32_t ordinal = 0;
+    std::array<std::vector<uint32_t>, kFieldCount> starts;
     std::array<uint32_t, kFieldCount> lengths = {};
   };
-  // Per term of the phrase: the documents it occurs in.
-  std::vector<absl::flat_hash_map<int32_t, Occurrences>> per_term;
+  std::vector<Candidate> candidates;
   double idf = 0;
-  for (const IndexTerm* term : clause.terms) {
+  for (size_t i = 0; i < clause.terms.size(); ++i) {
+    const IndexTerm* term = clause.terms[i];
     idf += term->idf;
-    auto& documents = per_term.emplace_back();
-    auto row = term->rows.find(issue);
-    if (row == term->rows.end()) return DocScores();
-    PostingsReader reader(row->second);
+    const absl::string_view row = term->Row(issue);
+    if (row.empty()) return DocScores();
+    PostingsReader reader(row);
+    std::vector<Candidate> kept;
     while (reader.Next()) {
-      if (!KindAllows(reader.ordinal())) continue;
-      Occurrences& occurrences = documents[reader.ordinal()];
-      for (int field = 0; field < kFieldCount; ++field) {
-        occurrences.positions[field] = reader.positions(field);
-        occurrences.lengths[field] = reader.length(field);
+      if (i == 0) {
+        if (!KindAllows(reader.ordinal())) continue;
+        Candidate& candidate = kept.emplace_back();
+        candidate.ordinal = reader.ordinal();
+        for (int field = 0; field < kFieldCount; ++field) {
+          candidate.starts[field] = reader.positions(field);
+          candidate.lengths[field] = reader.length(field);
+        }
+        continue;
       }
+      auto found = std::find_if(
+          candidates.begin(), candidates.end(),
+          [&](const Candidate& c) { return c.ordinal == reader.ordinal(); });
+      if (found == candidates.end()) continue;
+      bool any = false;
+      for (int field = 0; field < kFieldCount; ++field) {
+        const std::vector<uint32_t>& here = reader.positions(field);
+        std::vector<uint32_t>& starts = found->starts[field];
+        starts.erase(std::remove_if(starts.begin(), starts.end(),
+                                    [&](uint32_t start) {
+                                      return !std::binary_search(
+                                          here.begin(), here.end(),
+                                          start + static_cast<uint32_t>(i));
+                                    }),
+                     starts.end());
+        any = any || !starts.empty();
+      }
+      if (any) kept.push_back(std::move(*found));
     }
     if (!reader.ok()) {
       return absl::InternalError(absl::StrCat(
           "read search index: corrupt postings for issue ", issue));
     }
+    candidates = std::move(kept);
+    if (candidates.empty()) return DocScores();
   }
   DocScores scores;
-  for (const auto& [ordinal, first] : per_term[0]) {
+  for (const Candidate& candidate : candidates) {
     FieldCounts counts;
-    bool any = false;
     for (int field = 0; field < kFieldCount; ++field) {
-      for (uint32_t start : first.positions[field]) {
-        bool whole = true;
-        for (size_t i = 1; i < per_term.size() && whole; ++i) {
-          auto doc = per_term[i].find(ordinal);
-          if (doc == per_term[i].end()) {
-            whole = false;
-            break;
-          }
-          const auto& list = doc->second.positions[field];
-          whole = std::binary_search(list.begin(), list.end(),
-                                     start + static_cast<uint32_t>(i));
-        }
-        if (whole) ++counts.counts[field];
-      }
-      counts.lengths[field] = first.lengths[field];
-      any = any || counts.counts[field] > 0;
+      counts.counts[field] =
+          static_cast<uint32_t>(candidate.starts[field].size());
+      counts.lengths[field] = candidate.lengths[field];
     }
-    if (any) scores.emplace_back(ordinal, bm25_->Score(idf, counts));
+    scores.emplace_back(candidate.ordinal, bm25_->Score(idf, counts));
   }
   std::sort(scores.begin(), scores.end());
   return scores;
@@ -403,7 +468,7 @@ absl::StatusOr<SearchPage> SearchExecution::Run(const search::Query& query,
   for (const Clause& clause : clauses) {
     if (!clause.scores) continue;
     for (const IndexTerm* term : clause.terms) {
-      if (!term->rows.empty()) page.matched_terms.push_back(term->term);
+      if (!term->issues.empty()) page.matched_terms.push_back(term->term);
     }
   }
   return page;
