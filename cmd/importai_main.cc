@@ -7,7 +7,9 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "cmd/cli/commands.h"
+#include "cmd/env_flags.h"
 #include "cmd/cli/sigint.h"
 #include "cmd/cli/watch.h"
 
@@ -39,7 +41,17 @@ ABSL_FLAG(absl::Duration, progress_interval, absl::ZeroDuration(),
           "are printed with --json only");
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(importai::cli::kUsage);
+  absl::SetProgramUsageMessage(
+      absl::StrCat(importai::cli::kUsage,
+                   "environment: IMPORTAI_SERVER sets --server (the flag "
+                   "wins)\n"));
+  constexpr const char* kEnvironmentFlags[] = {"server"};
+  if (absl::Status env =
+          importai::ApplyFlagsFromEnvironment(kEnvironmentFlags);
+      !env.ok()) {
+    std::cerr << "importai: " << env.message() << "\n";
+    return importai::cli::kExitUsage;
+  }
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
 
   importai::cli::CliOptions options;

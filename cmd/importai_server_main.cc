@@ -1,20 +1,31 @@
 // importai-server: serves the archive on an embedded RocksDB store.
+#include <unistd.h>
+
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "cmd/env_flags.h"
 #include "cmd/preload.h"
+#include "services/observability/log.h"
 #include "services/server.h"
 #include "storage/rocksdb_store.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
-          "HOST:PORT to serve on (port 0: any free port)");
+          "HOST:PORT to serve gRPC on (port 0: any free port)");
 ABSL_FLAG(std::string, data_dir, "./data",
-          "directory of the RocksDB store (created if missing)");
+          "directory of the RocksDB store (created, with its parents, if "
+          "missing)");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "HOST:PORT for Prometheus metrics at GET /metrics (empty: off)");
 ABSL_FLAG(int64_t, max_ingest_bytes, importai::kDefaultMaxIngestBytes,
           "largest IngestIssues text accepted, in bytes");
 ABSL_FLAG(std::vector<std::string>, preload, {},
@@ -24,10 +35,60 @@ ABSL_FLAG(int64_t, retain_revisions, 0,
 ABSL_FLAG(absl::Duration, retain_for, absl::ZeroDuration(),
           "keep feed log entries this long, e.g. 168h (0: no limit)");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
-          "how long in-flight calls may finish after SIGTERM");
+          "after SIGTERM, how long in-flight calls may finish");
+ABSL_FLAG(int64_t, block_cache_mb, 64, "RocksDB block cache, in MiB");
+ABSL_FLAG(int64_t, issue_cache_mb, 64,
+          "cache of serialized issues for GetIssue, in MiB");
+ABSL_FLAG(std::string, log_level, "info",
+          "info (a line per RPC), warning or error");
+ABSL_FLAG(std::string, checkpoint_to, "",
+          "instead of serving: write a checkpoint of --data_dir into this new "
+          "directory and exit (a running server: `importai checkpoint DIR`)");
+
+namespace {
+
+// Every flag above, each also read from IMPORTAI_<NAME>.
+constexpr const char* kFlagNames[] = {
+    "listen",         "data_dir",         "metrics_listen", "max_ingest_bytes",
+    "preload",        "retain_revisions", "retain_for",     "shutdown_grace",
+    "block_cache_mb", "issue_cache_mb",   "log_level",      "checkpoint_to"};
+
+std::string Usage() {
+  std::string usage =
+      "importai-server: serves the Import AI archive over gRPC.\n"
+      "Every flag can also be set by an environment variable; a flag on the "
+      "command line wins:\n";
+  for (const char* name : kFlagNames) {
+    absl::StrAppend(&usage, "  --", name, "  ", importai::EnvVarForFlag(name),
+                    "\n");
+  }
+  return usage;
+}
+
+int Fail(absl::string_view message) {
+  importai::services::log::Write(importai::services::log::Level::kError,
+                                 message);
+  return 1;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(Usage());
+  if (absl::Status env = importai::ApplyFlagsFromEnvironment(kFlagNames);
+      !env.ok()) {
+    std::cerr << "importai-server: " << env.message() << "\n";
+    return 2;
+  }
   absl::ParseCommandLine(argc, argv);
+  namespace log = importai::services::log;
+  absl::StatusOr<log::Level> level =
+      log::ParseLevel(absl::GetFlag(FLAGS_log_level));
+  if (!level.ok()) {
+    std::cerr << "importai-server: " << level.status().message() << "\n";
+    return 2;
+  }
+  log::SetMinLevel(*level);
   // Debian's abseil checks every absl::Mutex acquisition (gRPC's included)
   // for lock-order cycles, which costs ~10% of the server's CPU; the
   // thread-safety annotations and the TSan build do that job instead.
@@ -40,38 +101,67 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto store =
-      importai::storage::RocksDbStore::Open(absl::GetFlag(FLAGS_data_dir));
-  if (!store.ok()) {
-    std::cerr << "importai-server: " << store.status().message() << "\n";
-    return 1;
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  std::error_code made;
+  std::filesystem::create_directories(data_dir, made);
+  if (made) {
+    return Fail(absl::StrCat("data_dir: cannot create \"", data_dir,
+                             "\": ", made.message()));
   }
+  importai::storage::RocksDbStoreOptions store_options;
+  store_options.block_cache_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_block_cache_mb)) << 20;
+  store_options.issue_cache_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_issue_cache_mb)) << 20;
+  auto store = importai::storage::RocksDbStore::Open(data_dir, store_options);
+  if (!store.ok()) return Fail(store.status().message());
+
+  if (const std::string to = absl::GetFlag(FLAGS_checkpoint_to); !to.empty()) {
+    absl::StatusOr<int64_t> head = (*store)->CreateCheckpoint(
+        std::filesystem::absolute(to).lexically_normal().string());
+    if (!head.ok()) return Fail(head.status().message());
+    log::Write(log::Level::kWarning, "checkpoint written",
+               {{"directory", to}, {"head_revision", *head}});
+    return 0;
+  }
+
   importai::services::ServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.ingest.max_text_bytes = absl::GetFlag(FLAGS_max_ingest_bytes);
   options.feed.retention.max_revisions = absl::GetFlag(FLAGS_retain_revisions);
   options.feed.retention.max_age = absl::GetFlag(FLAGS_retain_for);
   if (absl::Status preloaded = importai::PreloadFiles(
           **store, absl::GetFlag(FLAGS_preload), options.ingest);
       !preloaded.ok()) {
-    std::cerr << "importai-server: " << preloaded.message() << "\n";
-    return 1;
+    return Fail(preloaded.message());
   }
   auto server = importai::services::ArchiveServer::Start(store->get(), options);
-  if (!server.ok()) {
-    std::cerr << "importai-server: " << server.status().message() << "\n";
-    return 1;
-  }
-  std::cout << "importai-server listening on " << (*server)->address()
-            << " (data in " << absl::GetFlag(FLAGS_data_dir)
-            << ", head revision " << (*store)->HeadRevision() << ")"
-            << std::endl;
+  if (!server.ok()) return Fail(server.status().message());
+  // Written whatever the level: scripts and people wait for this line.
+  log::WriteAlways(log::Level::kInfo, "listening",
+                   {{"address", (*server)->address()},
+                    {"metrics_port", (*server)->metrics_port()},
+                    {"data_dir", data_dir},
+                    {"head_revision", (*store)->HeadRevision()}});
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  std::cerr << "importai-server: signal " << signal_number
-            << ", shutting down\n";
+  log::Write(log::Level::kWarning, "stop signal received",
+             {{"signal", signal_number}});
+  // A second signal means "now": exit at once. Every acknowledged write is
+  // already in RocksDB's synced log, so nothing acknowledged is lost.
+  std::thread([stop_signals] {
+    int again = 0;
+    sigwait(&stop_signals, &again);
+    log::Write(log::Level::kError, "second stop signal: exiting at once",
+               {{"signal", again}});
+    _exit(1);
+  }).detach();
   (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   (*server)->Wait();
+  server->reset();
+  store->reset();  // closes RocksDB cleanly before exit
+  log::Write(log::Level::kWarning, "stopped");
   return 0;
 }

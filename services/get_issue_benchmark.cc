@@ -83,6 +83,7 @@ class ServerProcess {
     std::string data_dir = "--data_dir=" + dir_.path();
     std::vector<char*> argv = {const_cast<char*>(IMPORTAI_SERVER_BINARY),
                                const_cast<char*>("--listen=127.0.0.1:0"),
+                               const_cast<char*>("--log_level=warning"),
                                data_dir.data(), nullptr};
     int spawned = posix_spawn(&pid_, IMPORTAI_SERVER_BINARY, &actions, nullptr,
                               argv.data(), environ);
@@ -91,11 +92,15 @@ class ServerProcess {
     if (spawned != 0) return false;
     FILE* lines = fdopen(out[0], "r");
     char line[512];
-    constexpr absl::string_view kPrefix = "importai-server listening on ";
+    // The start-up log line: {..."msg":"listening","address":"HOST:PORT",...}.
+    constexpr absl::string_view kMarker =
+        "\"msg\":\"listening\",\"address\":\"";
     while (fgets(line, sizeof(line), lines) != nullptr) {
       absl::string_view text(line);
-      if (!absl::ConsumePrefix(&text, kPrefix)) continue;
-      address_ = std::string(text.substr(0, text.find(' ')));
+      const size_t at = text.find(kMarker);
+      if (at == absl::string_view::npos) continue;
+      text.remove_prefix(at + kMarker.size());
+      address_ = std::string(text.substr(0, text.find('"')));
       break;
     }
     return !address_.empty();

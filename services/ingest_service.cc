@@ -11,7 +11,14 @@ grpc::ServerUnaryReactor* IngestServiceImpl::IngestIssues(
     v1::IngestIssuesResponse* response) {
   absl::StatusOr<v1::IngestIssuesResponse> result =
       Ingest(store_, *request, limits_, absl::Now());
-  if (result.ok()) *response = *std::move(result);
+  if (result.ok()) {
+    if (!request->validate_only()) {
+      for (const v1::IngestResult& issue : result->results()) {
+        metrics_.RecordIngestOutcome(issue.outcome());
+      }
+    }
+    *response = *std::move(result);
+  }
   return Reply(context, result.status());
 }
 

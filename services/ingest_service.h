@@ -3,6 +3,7 @@
 
 #include "importai/v1/ingest_service.grpc.pb.h"
 #include "services/ingest.h"
+#include "services/observability/server_metrics.h"
 #include "storage/archive_store.h"
 
 namespace importai::services {
@@ -11,8 +12,10 @@ namespace importai::services {
 // outlive the service.
 class IngestServiceImpl final : public v1::IngestService::CallbackService {
  public:
-  IngestServiceImpl(storage::ArchiveStore* store, IngestLimits limits)
-      : store_(*store), limits_(limits) {}
+  // Outcomes of stored ingests are counted in `metrics`.
+  IngestServiceImpl(storage::ArchiveStore* store, IngestLimits limits,
+                    ServerMetrics* metrics)
+      : store_(*store), limits_(limits), metrics_(*metrics) {}
 
   grpc::ServerUnaryReactor* IngestIssues(
       grpc::CallbackServerContext* context,
@@ -22,6 +25,7 @@ class IngestServiceImpl final : public v1::IngestService::CallbackService {
  private:
   storage::ArchiveStore& store_;
   const IngestLimits limits_;
+  ServerMetrics& metrics_;
 };
 
 }  // namespace importai::services

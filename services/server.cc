@@ -9,13 +9,16 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "services/observability/log.h"
+#include "services/observability/rpc_interceptor.h"
 
 namespace importai::services {
 namespace {
 
 // The names health answers for, besides "" (the whole server).
 const char* const kServiceNames[] = {"importai.v1.ArchiveService",
-                                     "importai.v1.IngestService"};
+                                     "importai.v1.IngestService",
+                                     "importai.v1.AdminService"};
 
 // "HOST:PORT" with the port replaced by `port` (for listen addresses with :0).
 std::string WithPort(const std::string& listen, int port) {
@@ -27,9 +30,23 @@ std::string WithPort(const std::string& listen, int port) {
 
 ArchiveServer::ArchiveServer(storage::ArchiveStore* store,
                              const ServerOptions& options)
-    : feed_(store, options.feed),
+    : store_(*store),
+      feed_(store, options.feed),
       archive_service_(store, &feed_),
-      ingest_service_(store, options.ingest) {}
+      ingest_service_(store, options.ingest, &metrics_),
+      admin_service_(store) {}
+
+std::string ArchiveServer::RenderMetrics() {
+  MetricGauges gauges;
+  gauges.active_subscribers = static_cast<int64_t>(feed_.subscriber_count());
+  gauges.head_revision = store_.HeadRevision();
+  gauges.oldest_revision = store_.OldestRevision();
+  const storage::StorageStats stats = store_.Stats();
+  gauges.live_data_bytes = stats.live_data_bytes;
+  gauges.block_cache_hits = stats.block_cache_hits;
+  gauges.block_cache_misses = stats.block_cache_misses;
+  return metrics_.RenderPrometheus(gauges);
+}
 
 absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
     storage::ArchiveStore* store, const ServerOptions& options) {
@@ -45,6 +62,12 @@ absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
                            &server->port_);
   builder.RegisterService(&server->archive_service_);
   builder.RegisterService(&server->ingest_service_);
+  builder.RegisterService(&server->admin_service_);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      observers;
+  observers.push_back(std::make_unique<RpcObserverFactory>(&server->metrics_));
+  builder.experimental().SetInterceptorCreators(std::move(observers));
   // A request at the ingest limit must reach the handler, which answers
   // with a clear message, rather than being cut off by gRPC's 4 MB default.
   builder.SetMaxReceiveMessageSize(
@@ -56,6 +79,14 @@ absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
                      "\" (address in use or not valid HOST:PORT)"));
   }
   server->address_ = WithPort(options.listen, server->port_);
+  if (!options.metrics_listen.empty()) {
+    ArchiveServer* raw = server.get();
+    absl::StatusOr<std::unique_ptr<MetricsHttpServer>> metrics =
+        MetricsHttpServer::Start(options.metrics_listen,
+                                 [raw] { return raw->RenderMetrics(); });
+    if (!metrics.ok()) return metrics.status();
+    server->metrics_http_ = *std::move(metrics);
+  }
   grpc::HealthCheckServiceInterface* health =
       server->server_->GetHealthCheckService();
   for (const char* name : kServiceNames) health->SetServingStatus(name, true);
@@ -66,6 +97,9 @@ ArchiveServer::~ArchiveServer() { Shutdown(absl::ZeroDuration()); }
 
 void ArchiveServer::Shutdown(absl::Duration grace) {
   if (server_ == nullptr) return;
+  log::Write(log::Level::kWarning, "shutting down",
+             {{"grace_ms", absl::ToInt64Milliseconds(grace)},
+              {"subscribers", static_cast<int64_t>(feed_.subscriber_count())}});
   server_->GetHealthCheckService()->SetServingStatus(false);
   feed_.Shutdown();
   server_->Shutdown(std::chrono::system_clock::now() +

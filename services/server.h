@@ -7,10 +7,13 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "services/admin_service.h"
 #include "services/archive_service.h"
 #include "services/feed/feed_hub.h"
 #include "services/ingest.h"
 #include "services/ingest_service.h"
+#include "services/observability/metrics_http_server.h"
+#include "services/observability/server_metrics.h"
 #include "storage/archive_store.h"
 
 namespace importai::services {
@@ -18,12 +21,15 @@ namespace importai::services {
 struct ServerOptions {
   // HOST:PORT; port 0 picks a free one (see ArchiveServer::port()).
   std::string listen = "127.0.0.1:50051";
+  // HOST:PORT of the Prometheus endpoint (GET /metrics); empty: none.
+  std::string metrics_listen;
   IngestLimits ingest;
   feed::FeedOptions feed;
 };
 
-// A running gRPC server with ArchiveService, IngestService, health checking
-// (for "" and each service name) and server reflection.
+// A running gRPC server with ArchiveService, IngestService, AdminService,
+// health checking (for "" and each service name) and server reflection. Every
+// RPC is counted, timed and logged (services/observability).
 class ArchiveServer {
  public:
   // Binds and starts serving. UNAVAILABLE if the address cannot be bound.
@@ -39,6 +45,9 @@ class ArchiveServer {
   // The bound port and "HOST:PORT" with it.
   int port() const { return port_; }
   const std::string& address() const { return address_; }
+  // The metrics endpoint's port; 0 when it is off.
+  int metrics_port() const { return metrics_http_ ? metrics_http_->port() : 0; }
+  ServerMetrics& metrics() { return metrics_; }
 
   // Reports NOT_SERVING, ends open WatchIssues streams with UNAVAILABLE (so
   // clients reconnect and resume), stops accepting calls, lets in-flight
@@ -52,11 +61,17 @@ class ArchiveServer {
  private:
   ArchiveServer(storage::ArchiveStore* store, const ServerOptions& options);
 
-  // Declared before the services and the server, so it outlives them.
+  std::string RenderMetrics();
+
+  storage::ArchiveStore& store_;
+  // Declared before the services and the server, so they outlive them.
+  ServerMetrics metrics_;
   feed::FeedHub feed_;
   ArchiveServiceImpl archive_service_;
   IngestServiceImpl ingest_service_;
+  AdminServiceImpl admin_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<MetricsHttpServer> metrics_http_;
   int port_ = 0;
   std::string address_;
 };

@@ -49,6 +49,14 @@ struct RetentionPolicy {
   }
 };
 
+// Figures for monitoring.
+struct StorageStats {
+  uint64_t live_data_bytes = 0;
+  // Block cache lookups since the store opened.
+  uint64_t block_cache_hits = 0;
+  uint64_t block_cache_misses = 0;
+};
+
 // A log entry as committed: the feed event and the bytes the log holds.
 struct CommittedEntry {
   v1::WatchIssuesResponse event;
@@ -144,6 +152,14 @@ class ArchiveStore {
   // synced write. Returns the new oldest revision.
   virtual absl::StatusOr<int64_t> TrimRevisionLog(const RetentionPolicy& policy,
                                                   absl::Time now) = 0;
+
+  // Writes a consistent, openable copy of the whole store (issues, index and
+  // revision log) into `dir`, which must not exist yet, while serving.
+  // Returns the head revision the copy holds. ALREADY_EXISTS if `dir` exists;
+  // INVALID_ARGUMENT if it is not an absolute path.
+  virtual absl::StatusOr<int64_t> CreateCheckpoint(const std::string& dir) = 0;
+
+  virtual StorageStats Stats() = 0;
 
   // Installs the one listener told of every committed write (replacing any
   // earlier one). It runs on the writing thread while writes are held, right

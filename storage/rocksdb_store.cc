@@ -1,6 +1,7 @@
 #include "storage/rocksdb_store.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -9,6 +10,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/utilities/options_util.h"
 #include "storage/index/index_keys.h"
 #include "storage/index/index_writer.h"
@@ -82,6 +84,10 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   if (options.env != nullptr) db_options.env = options.env;
+  // Tickers only (block cache hits and misses for metrics): cheap.
+  db_options.statistics = rocksdb::CreateDBStatistics();
+  db_options.statistics->set_stats_level(
+      rocksdb::StatsLevel::kExceptHistogramOrTimers);
   std::shared_ptr<rocksdb::Cache> cache =
       rocksdb::NewLRUCache(options.block_cache_bytes);
 
@@ -119,7 +125,8 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
     if (first->Valid()) keys::DecodeRevision(ToView(first->key()), &oldest);
   }
   std::unique_ptr<RocksDbStore> store(
-      new RocksDbStore(std::move(db), std::move(handles), head, oldest,
+      new RocksDbStore(std::move(db), std::move(handles),
+                       db_options.statistics, head, oldest,
                        options.issue_cache_bytes));
   IMPORTAI_RETURN_IF_ERROR(store->BackfillIndex());
   return store;
@@ -127,9 +134,11 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
 
 RocksDbStore::RocksDbStore(std::unique_ptr<rocksdb::DB> db,
                            std::vector<rocksdb::ColumnFamilyHandle*> handles,
+                           std::shared_ptr<rocksdb::Statistics> statistics,
                            int64_t head_revision, int64_t oldest_revision,
                            size_t issue_cache_bytes)
     : db_(std::move(db)),
+      statistics_(std::move(statistics)),
       handles_(std::move(handles)),
       families_{
           handles_[0], handles_[1],
@@ -266,6 +275,44 @@ absl::StatusOr<std::vector<v1::Tale>> RocksDbStore::ListTales(int32_t before,
                                                               int limit) {
   std::string start = before > 0 ? keys::IssueKey(before - 1) : std::string();
   return ScanMessages<v1::Tale>(families_.tales, start, "", limit, "tales");
+}
+
+absl::StatusOr<int64_t> RocksDbStore::CreateCheckpoint(const std::string& dir) {
+  if (dir.empty() || dir.front() != '/') {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "checkpoint directory \"", dir, "\" is not an absolute path"));
+  }
+  std::error_code error;
+  if (std::filesystem::exists(dir, error)) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "checkpoint directory \"", dir, "\" already exists; name a new one"));
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  IMPORTAI_RETURN_IF_ERROR(
+      FromRocksDb(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // Writes wait, so the head revision reported is the one the copy holds.
+  absl::MutexLock lock(&write_mu_);
+  IMPORTAI_RETURN_IF_ERROR(FromRocksDb(
+      checkpoint->CreateCheckpoint(dir),
+      absl::StrCat("write checkpoint to \"", dir, "\"")));
+  return head_revision_.load();
+}
+
+StorageStats RocksDbStore::Stats() {
+  StorageStats stats;
+  for (rocksdb::ColumnFamilyHandle* family : handles_) {
+    uint64_t bytes = 0;
+    if (db_->GetIntProperty(family, "rocksdb.estimate-live-data-size",
+                            &bytes)) {
+      stats.live_data_bytes += bytes;
+    }
+  }
+  stats.block_cache_hits =
+      statistics_->getTickerCount(rocksdb::BLOCK_CACHE_HIT);
+  stats.block_cache_misses =
+      statistics_->getTickerCount(rocksdb::BLOCK_CACHE_MISS);
+  return stats;
 }
 
 absl::Status RocksDbStore::BackfillIndex() {

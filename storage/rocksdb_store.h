@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
+#include "rocksdb/statistics.h"
 #include "storage/archive_store.h"
 #include "storage/index/index_families.h"
 #include "storage/issue_cache.h"
@@ -74,6 +75,9 @@ class RocksDbStore final : public ArchiveStore {
   absl::StatusOr<int64_t> TrimRevisionLog(const RetentionPolicy& policy,
                                           absl::Time now) override
       ABSL_LOCKS_EXCLUDED(write_mu_);
+  absl::StatusOr<int64_t> CreateCheckpoint(const std::string& dir) override
+      ABSL_LOCKS_EXCLUDED(write_mu_);
+  StorageStats Stats() override;
   void SetCommitListener(CommitListener listener) override
       ABSL_LOCKS_EXCLUDED(write_mu_);
 
@@ -89,6 +93,7 @@ class RocksDbStore final : public ArchiveStore {
 
   RocksDbStore(std::unique_ptr<rocksdb::DB> db,
                std::vector<rocksdb::ColumnFamilyHandle*> handles,
+               std::shared_ptr<rocksdb::Statistics> statistics,
                int64_t head_revision, int64_t oldest_revision,
                size_t issue_cache_bytes);
 
@@ -110,6 +115,7 @@ class RocksDbStore final : public ArchiveStore {
       absl::string_view prefix, int limit, absl::string_view what);
 
   std::unique_ptr<rocksdb::DB> db_;
+  std::shared_ptr<rocksdb::Statistics> statistics_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   Families families_;
   IssueCache issue_cache_;

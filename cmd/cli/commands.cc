@@ -15,6 +15,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "importai/v1/admin_service.grpc.pb.h"
 #include "importai/v1/archive_service.grpc.pb.h"
 #include "importai/v1/ingest_service.grpc.pb.h"
 
@@ -29,6 +30,7 @@ class Client {
     auto channel = NewChannel(options.server);
     archive_ = v1::ArchiveService::NewStub(channel);
     ingest_ = v1::IngestService::NewStub(channel);
+    admin_ = v1::AdminService::NewStub(channel);
   }
 
   int Ingest(const std::vector<std::string>& files);
@@ -38,6 +40,7 @@ class Client {
   int Tale(const std::string& issue);
   int Search(const std::vector<std::string>& words);
   int CitedBy(const std::string& issue);
+  int Checkpoint(const std::string& directory);
   int Watch(const std::vector<std::string>& operands);
 
   int Usage(const std::string& problem) {
@@ -86,6 +89,7 @@ class Client {
   std::ostream& err_;
   std::unique_ptr<v1::ArchiveService::Stub> archive_;
   std::unique_ptr<v1::IngestService::Stub> ingest_;
+  std::unique_ptr<v1::AdminService::Stub> admin_;
 };
 
 // "387" or "issues/387" -> "issues/387"; "-" stays the wildcard.
@@ -208,6 +212,23 @@ int Client::Search(const std::vector<std::string>& words) {
   return kExitOk;
 }
 
+int Client::Checkpoint(const std::string& directory) {
+  v1::CreateCheckpointRequest request;
+  request.set_directory(directory);
+  v1::Checkpoint response;
+  if (!Check(admin_->CreateCheckpoint(Context().get(), request, &response),
+             "checkpoint " + directory)) {
+    return kExitFailed;
+  }
+  if (options_.json) {
+    out_ << FormatJson(response);
+  } else {
+    out_ << "checkpoint " << response.directory() << " at revision "
+         << response.head_revision() << "\n";
+  }
+  return kExitOk;
+}
+
 int Client::CitedBy(const std::string& issue) {
   v1::ListCitingSectionsRequest request;
   request.set_parent(IssueNameFromArg(issue));
@@ -300,6 +321,13 @@ int RunCommand(const std::vector<std::string>& args, const CliOptions& options,
   if (command == "search") return client.Search(operands);
   if (command == "cited-by") {
     return one_operand([&](const std::string& n) { return client.CitedBy(n); });
+  }
+  if (command == "checkpoint") {
+    if (operands.size() != 1) {
+      return client.Usage(
+          "checkpoint: expects one directory (absolute, on the server)");
+    }
+    return client.Checkpoint(operands[0]);
   }
   if (command == "watch") return client.Watch(operands);
   return client.Usage(absl::StrCat("unknown command \"", command, "\""));

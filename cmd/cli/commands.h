@@ -56,6 +56,8 @@ inline constexpr const char kUsage[] =
     "                       [--page_size=N] [--page_token=T]; EXPR like\n"
     "                       'issue >= 380 AND kind = \"section\"'\n"
     "  cited-by N           the sections that cite issue N\n"
+    "  checkpoint DIR       the server writes a backup of its store into DIR\n"
+    "                       (absolute, new, on the server's filesystem)\n"
     "  watch                each change as it is stored, until interrupted\n"
     "                       [--from=REV] [--view=basic|full] [--max_events=N]\n"
     "                       [--progress_interval=DURATION]; reconnects and\n"

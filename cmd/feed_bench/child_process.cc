@@ -213,14 +213,17 @@ bool ChildProcess::Running() {
   return !exited_;
 }
 
-absl::StatusOr<std::string> ChildProcess::WaitForLine(absl::string_view prefix,
+absl::StatusOr<std::string> ChildProcess::WaitForLine(absl::string_view marker,
                                                       absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   while (true) {
     for (size_t end; (end = pending_.find('\n')) != std::string::npos;) {
       std::string line = pending_.substr(0, end);
       pending_.erase(0, end + 1);
-      if (absl::StartsWith(line, prefix)) return line.substr(prefix.size());
+      if (size_t at = absl::string_view(line).find(marker);
+          at != absl::string_view::npos) {
+        return line.substr(at + marker.size());
+      }
     }
     const absl::Duration left = deadline - absl::Now();
     if (left <= absl::ZeroDuration() || !Running()) break;
@@ -234,7 +237,7 @@ absl::StatusOr<std::string> ChildProcess::WaitForLine(absl::string_view prefix,
     pending_.append(buffer, static_cast<size_t>(got));
   }
   return absl::UnavailableError(
-      absl::StrCat("process ", pid_, " did not print \"", prefix,
+      absl::StrCat("process ", pid_, " did not print \"", marker,
                    "\"; its log ends with:\n", LogTail(2000)));
 }
 

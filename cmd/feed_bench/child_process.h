@@ -52,9 +52,10 @@ class ChildProcess {
   pid_t pid() const { return pid_; }
   bool Running();
 
-  // Reads stdout lines until one starts with `prefix` and returns the rest
-  // of that line; fails at `timeout`, at end of output or if the child died.
-  absl::StatusOr<std::string> WaitForLine(absl::string_view prefix,
+  // Reads stdout lines until one contains `marker` and returns the rest of
+  // that line after it; fails at `timeout`, at end of output or if the child
+  // died.
+  absl::StatusOr<std::string> WaitForLine(absl::string_view marker,
                                           absl::Duration timeout);
 
   // SIGTERM, then SIGKILL if it has not exited within `grace`.

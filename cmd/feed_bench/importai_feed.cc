@@ -9,6 +9,10 @@
 namespace importai::feed_bench {
 namespace {
 
+// The start-up log line: {..."msg":"listening","address":"HOST:PORT",...}.
+constexpr absl::string_view kListeningMarker =
+    "\"msg\":\"listening\",\"address\":\"";
+
 constexpr absl::Duration kStartTimeout = absl::Seconds(30);
 constexpr absl::Duration kCallTimeout = absl::Seconds(30);
 
@@ -103,14 +107,15 @@ ImportAiFeed::~ImportAiFeed() {
 absl::Status ImportAiFeed::Launch(const std::string& server_binary) {
   auto server = ChildProcess::Spawn(
       {server_binary, "--listen=127.0.0.1:0",
-       "--data_dir=" + dir_.path() + "/data", "--shutdown_grace=2s"},
+       "--data_dir=" + dir_.path() + "/data", "--shutdown_grace=2s",
+       "--log_level=warning"},
       dir_.path() + "/server.log", /*pipe_stdout=*/true);
   if (!server.ok()) return server.status();
   server_ = std::move(*server);
   auto listening =
-      server_->WaitForLine("importai-server listening on ", kStartTimeout);
+      server_->WaitForLine(kListeningMarker, kStartTimeout);
   if (!listening.ok()) return listening.status();
-  address_ = listening->substr(0, listening->find(' '));
+  address_ = listening->substr(0, listening->find('"'));
   ingest_ = v1::IngestService::NewStub(NewConnection(address_, -1));
   return absl::OkStatus();
 }
