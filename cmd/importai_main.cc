@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <iostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -9,9 +10,10 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "cmd/cli/commands.h"
-#include "cmd/env_flags.h"
 #include "cmd/cli/sigint.h"
 #include "cmd/cli/watch.h"
+#include "cmd/env_flags.h"
+#include "cmd/read_file.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051",
           "HOST:PORT of importai-server");
@@ -40,14 +42,59 @@ ABSL_FLAG(absl::Duration, progress_interval, absl::ZeroDuration(),
           "100ms to 60s (0: the server's default, 10s); the PROGRESS events "
           "are printed with --json only");
 
+ABSL_FLAG(std::string, token_file, "",
+          "file holding the write token, sent as \"authorization: Bearer\" "
+          "with ingest and checkpoint");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM file of the CA that signed the server's certificate: turns "
+          "TLS on");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM client certificate, for servers that require one (mTLS)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+
+namespace {
+
+// Reads the files the security flags name into `options`.
+absl::Status LoadSecurity(importai::cli::CliOptions& options) {
+  if (const std::string file = absl::GetFlag(FLAGS_token_file); !file.empty()) {
+    absl::StatusOr<std::string> token =
+        importai::ReadTokenFile("token_file", file);
+    if (!token.ok()) return token.status();
+    options.write_token = *std::move(token);
+  }
+  const std::string ca = absl::GetFlag(FLAGS_tls_ca);
+  const std::string cert = absl::GetFlag(FLAGS_tls_cert);
+  const std::string key = absl::GetFlag(FLAGS_tls_key);
+  if (cert.empty() != key.empty()) {
+    return absl::InvalidArgumentError("tls_cert and tls_key go together");
+  }
+  if (!cert.empty() && ca.empty()) {
+    return absl::InvalidArgumentError(
+        "tls_cert needs tls_ca (the CA of the server's certificate)");
+  }
+  for (const auto& [flag, path, into] :
+       {std::tuple{"tls_ca", ca, &options.tls_ca_pem},
+        std::tuple{"tls_cert", cert, &options.tls_cert_pem},
+        std::tuple{"tls_key", key, &options.tls_key_pem}}) {
+    if (path.empty()) continue;
+    absl::StatusOr<std::string> pem = importai::ReadFlagFile(flag, path);
+    if (!pem.ok()) return pem.status();
+    *into = *std::move(pem);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       absl::StrCat(importai::cli::kUsage,
-                   "environment: IMPORTAI_SERVER sets --server (the flag "
-                   "wins)\n"));
-  constexpr const char* kEnvironmentFlags[] = {"server"};
-  if (absl::Status env =
-          importai::ApplyFlagsFromEnvironment(kEnvironmentFlags);
+                   "environment: IMPORTAI_SERVER, IMPORTAI_TOKEN_FILE, "
+                   "IMPORTAI_TLS_CA, IMPORTAI_TLS_CERT and IMPORTAI_TLS_KEY "
+                   "set the flags of those names (a flag wins)\n"));
+  constexpr const char* kEnvironmentFlags[] = {"server", "token_file", "tls_ca",
+                                               "tls_cert", "tls_key"};
+  if (absl::Status env = importai::ApplyFlagsFromEnvironment(kEnvironmentFlags);
       !env.ok()) {
     std::cerr << "importai: " << env.message() << "\n";
     return importai::cli::kExitUsage;
@@ -66,6 +113,10 @@ int main(int argc, char** argv) {
   options.from_revision = absl::GetFlag(FLAGS_from);
   options.max_events = absl::GetFlag(FLAGS_max_events);
   options.progress_interval = absl::GetFlag(FLAGS_progress_interval);
+  if (absl::Status security = LoadSecurity(options); !security.ok()) {
+    std::cerr << "importai: " << security.message() << "\n";
+    return importai::cli::kExitUsage;
+  }
   const std::string view = absl::GetFlag(FLAGS_view);
   if (view == "basic") {
     options.view = importai::v1::ISSUE_VIEW_BASIC;

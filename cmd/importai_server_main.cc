@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -15,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "cmd/env_flags.h"
 #include "cmd/preload.h"
+#include "cmd/read_file.h"
 #include "services/observability/log.h"
 #include "services/server.h"
 #include "storage/rocksdb_store.h"
@@ -41,6 +43,25 @@ ABSL_FLAG(int64_t, issue_cache_mb, 64,
           "cache of serialized issues for GetIssue, in MiB");
 ABSL_FLAG(std::string, log_level, "info",
           "info (a line per RPC), warning or error");
+ABSL_FLAG(std::string, ingest_token_file, "",
+          "file holding the token that IngestService and AdminService calls "
+          "must send as \"authorization: Bearer <token>\" (empty: writes "
+          "are open); reads stay open");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate (chain) of the server: serve TLS only");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle: require client certificates it signed (mTLS)");
+ABSL_FLAG(int64_t, max_subscribers, 50'000,
+          "open WatchIssues streams allowed at once (more: "
+          "RESOURCE_EXHAUSTED)");
+ABSL_FLAG(int32_t, max_streams_per_connection, 1000,
+          "concurrent HTTP/2 streams one client connection may open");
+ABSL_FLAG(absl::Duration, keepalive_time, absl::Minutes(1),
+          "ping a connection idle this long; close it when unanswered for "
+          "--keepalive_timeout (reaps dead peers)");
+ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(20),
+          "how long a keepalive ping may go unanswered");
 ABSL_FLAG(std::string, checkpoint_to, "",
           "instead of serving: write a checkpoint of --data_dir into this new "
           "directory and exit (a running server: `importai checkpoint DIR`)");
@@ -48,10 +69,57 @@ ABSL_FLAG(std::string, checkpoint_to, "",
 namespace {
 
 // Every flag above, each also read from IMPORTAI_<NAME>.
-constexpr const char* kFlagNames[] = {
-    "listen",         "data_dir",         "metrics_listen", "max_ingest_bytes",
-    "preload",        "retain_revisions", "retain_for",     "shutdown_grace",
-    "block_cache_mb", "issue_cache_mb",   "log_level",      "checkpoint_to"};
+constexpr const char* kFlagNames[] = {"listen",
+                                      "data_dir",
+                                      "metrics_listen",
+                                      "max_ingest_bytes",
+                                      "preload",
+                                      "retain_revisions",
+                                      "retain_for",
+                                      "shutdown_grace",
+                                      "block_cache_mb",
+                                      "issue_cache_mb",
+                                      "log_level",
+                                      "ingest_token_file",
+                                      "tls_cert",
+                                      "tls_key",
+                                      "tls_client_ca",
+                                      "max_subscribers",
+                                      "max_streams_per_connection",
+                                      "keepalive_time",
+                                      "keepalive_timeout",
+                                      "checkpoint_to"};
+
+// Reads the files the security flags name into `options`.
+absl::Status LoadSecurity(importai::services::ServerOptions& options) {
+  if (const std::string file = absl::GetFlag(FLAGS_ingest_token_file);
+      !file.empty()) {
+    absl::StatusOr<std::string> token =
+        importai::ReadTokenFile("ingest_token_file", file);
+    if (!token.ok()) return token.status();
+    options.write_token = *std::move(token);
+  }
+  const std::string cert = absl::GetFlag(FLAGS_tls_cert);
+  const std::string key = absl::GetFlag(FLAGS_tls_key);
+  const std::string client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  if (cert.empty() != key.empty()) {
+    return absl::InvalidArgumentError("tls_cert and tls_key go together");
+  }
+  if (!client_ca.empty() && cert.empty()) {
+    return absl::InvalidArgumentError(
+        "tls_client_ca needs tls_cert and tls_key (mTLS is TLS first)");
+  }
+  for (const auto& [flag, path, into] :
+       {std::tuple{"tls_cert", cert, &options.tls_cert_pem},
+        std::tuple{"tls_key", key, &options.tls_key_pem},
+        std::tuple{"tls_client_ca", client_ca, &options.tls_client_ca_pem}}) {
+    if (path.empty()) continue;
+    absl::StatusOr<std::string> pem = importai::ReadFlagFile(flag, path);
+    if (!pem.ok()) return pem.status();
+    *into = *std::move(pem);
+  }
+  return absl::OkStatus();
+}
 
 std::string Usage() {
   std::string usage =
@@ -131,6 +199,15 @@ int main(int argc, char** argv) {
   options.ingest.max_text_bytes = absl::GetFlag(FLAGS_max_ingest_bytes);
   options.feed.retention.max_revisions = absl::GetFlag(FLAGS_retain_revisions);
   options.feed.retention.max_age = absl::GetFlag(FLAGS_retain_for);
+  options.feed.max_subscribers =
+      static_cast<size_t>(absl::GetFlag(FLAGS_max_subscribers));
+  options.max_streams_per_connection =
+      absl::GetFlag(FLAGS_max_streams_per_connection);
+  options.keepalive_time = absl::GetFlag(FLAGS_keepalive_time);
+  options.keepalive_timeout = absl::GetFlag(FLAGS_keepalive_timeout);
+  if (absl::Status security = LoadSecurity(options); !security.ok()) {
+    return Fail(security.message());
+  }
   if (absl::Status preloaded = importai::PreloadFiles(
           **store, absl::GetFlag(FLAGS_preload), options.ingest);
       !preloaded.ok()) {

@@ -10,6 +10,9 @@ namespace importai::services {
 grpc::ServerUnaryReactor* AdminServiceImpl::CreateCheckpoint(
     grpc::CallbackServerContext* context,
     const v1::CreateCheckpointRequest* request, v1::Checkpoint* response) {
+  if (absl::Status allowed = authorizer_.Authorize(*context); !allowed.ok()) {
+    return Reply(context, allowed);
+  }
   if (request->directory().empty()) {
     return Reply(context, absl::InvalidArgumentError(
                               "directory: name the checkpoint's directory"));

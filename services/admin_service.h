@@ -2,6 +2,7 @@
 #define IMPORTAI_SERVICES_ADMIN_SERVICE_H_
 
 #include "importai/v1/admin_service.grpc.pb.h"
+#include "services/write_authorizer.h"
 #include "storage/archive_store.h"
 
 namespace importai::services {
@@ -10,7 +11,10 @@ namespace importai::services {
 // the service.
 class AdminServiceImpl final : public v1::AdminService::CallbackService {
  public:
-  explicit AdminServiceImpl(storage::ArchiveStore* store) : store_(*store) {}
+  // Calls must pass `authorizer`, like writes.
+  AdminServiceImpl(storage::ArchiveStore* store,
+                   const WriteAuthorizer* authorizer)
+      : store_(*store), authorizer_(*authorizer) {}
 
   grpc::ServerUnaryReactor* CreateCheckpoint(
       grpc::CallbackServerContext* context,
@@ -19,6 +23,7 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
 
  private:
   storage::ArchiveStore& store_;
+  const WriteAuthorizer& authorizer_;
 };
 
 }  // namespace importai::services

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "newsletter/parser.h"
 
@@ -10,7 +11,7 @@ namespace importai::services {
 
 absl::StatusOr<v1::IngestIssuesResponse> Ingest(
     storage::ArchiveStore& store, const v1::IngestIssuesRequest& request,
-    const IngestLimits& limits, absl::Time now) {
+    const IngestLimits& limits, absl::Time now, absl::Time deadline) {
   const int64_t size = static_cast<int64_t>(request.text().size());
   if (size > limits.max_text_bytes) {
     return absl::ResourceExhaustedError(
@@ -28,6 +29,11 @@ absl::StatusOr<v1::IngestIssuesResponse> Ingest(
   for (const newsletter::ParsedIssue& copy : *parsed)
     copies.push_back(copy.issue);
 
+  if (absl::Now() >= deadline) {
+    return absl::DeadlineExceededError(
+        "the call's deadline passed while the text was parsed; nothing was "
+        "stored");
+  }
   IMPORTAI_ASSIGN_OR_RETURN(
       const storage::WriteResult written,
       store.WriteIssues(copies, now, request.validate_only()));

@@ -20,9 +20,12 @@ struct IngestLimits {
 // validate_only, only reports what would happen). Errors, with nothing stored:
 // RESOURCE_EXHAUSTED when the text exceeds the limit; INVALID_ARGUMENT naming
 // the line when it holds no issue or does not parse; the store's errors.
+// Past `deadline` once parsed (the slow part), nothing is written and the
+// result is DEADLINE_EXCEEDED.
 absl::StatusOr<v1::IngestIssuesResponse> Ingest(
     storage::ArchiveStore& store, const v1::IngestIssuesRequest& request,
-    const IngestLimits& limits, absl::Time now);
+    const IngestLimits& limits, absl::Time now,
+    absl::Time deadline = absl::InfiniteFuture());
 
 }  // namespace importai::services
 

@@ -9,8 +9,12 @@ grpc::ServerUnaryReactor* IngestServiceImpl::IngestIssues(
     grpc::CallbackServerContext* context,
     const v1::IngestIssuesRequest* request,
     v1::IngestIssuesResponse* response) {
+  if (absl::Status allowed = authorizer_.Authorize(*context); !allowed.ok()) {
+    return Reply(context, allowed);
+  }
   absl::StatusOr<v1::IngestIssuesResponse> result =
-      Ingest(store_, *request, limits_, absl::Now());
+      Ingest(store_, *request, limits_, absl::Now(),
+             absl::FromChrono(context->deadline()));
   if (result.ok()) {
     if (!request->validate_only()) {
       for (const v1::IngestResult& issue : result->results()) {

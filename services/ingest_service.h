@@ -4,6 +4,7 @@
 #include "importai/v1/ingest_service.grpc.pb.h"
 #include "services/ingest.h"
 #include "services/observability/server_metrics.h"
+#include "services/write_authorizer.h"
 #include "storage/archive_store.h"
 
 namespace importai::services {
@@ -13,9 +14,13 @@ namespace importai::services {
 class IngestServiceImpl final : public v1::IngestService::CallbackService {
  public:
   // Outcomes of stored ingests are counted in `metrics`.
+  // Calls must pass `authorizer`.
   IngestServiceImpl(storage::ArchiveStore* store, IngestLimits limits,
-                    ServerMetrics* metrics)
-      : store_(*store), limits_(limits), metrics_(*metrics) {}
+                    ServerMetrics* metrics, const WriteAuthorizer* authorizer)
+      : store_(*store),
+        limits_(limits),
+        metrics_(*metrics),
+        authorizer_(*authorizer) {}
 
   grpc::ServerUnaryReactor* IngestIssues(
       grpc::CallbackServerContext* context,
@@ -26,6 +31,7 @@ class IngestServiceImpl final : public v1::IngestService::CallbackService {
   storage::ArchiveStore& store_;
   const IngestLimits limits_;
   ServerMetrics& metrics_;
+  const WriteAuthorizer& authorizer_;
 };
 
 }  // namespace importai::services

@@ -26,15 +26,28 @@ std::string WithPort(const std::string& listen, int port) {
   return absl::StrCat(listen.substr(0, colon), ":", port);
 }
 
+std::shared_ptr<grpc::ServerCredentials> ServerCredentials(
+    const ServerOptions& options) {
+  if (options.tls_cert_pem.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl(
+      options.tls_client_ca_pem.empty()
+          ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  ssl.pem_root_certs = options.tls_client_ca_pem;
+  ssl.pem_key_cert_pairs.push_back({options.tls_key_pem, options.tls_cert_pem});
+  return grpc::SslServerCredentials(ssl);
+}
+
 }  // namespace
 
 ArchiveServer::ArchiveServer(storage::ArchiveStore* store,
                              const ServerOptions& options)
     : store_(*store),
+      authorizer_(options.write_token),
       feed_(store, options.feed),
       archive_service_(store, &feed_),
-      ingest_service_(store, options.ingest, &metrics_),
-      admin_service_(store) {}
+      ingest_service_(store, options.ingest, &metrics_, &authorizer_),
+      admin_service_(store, &authorizer_) {}
 
 std::string ArchiveServer::RenderMetrics() {
   MetricGauges gauges;
@@ -58,8 +71,22 @@ absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
 
   std::unique_ptr<ArchiveServer> server(new ArchiveServer(store, options));
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
+  builder.AddListeningPort(options.listen, ServerCredentials(options),
                            &server->port_);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             options.max_streams_per_connection);
+  builder.AddChannelArgument(
+      GRPC_ARG_KEEPALIVE_TIME_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options.keepalive_time)));
+  builder.AddChannelArgument(
+      GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options.keepalive_timeout)));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // Clients may ping as often as every 10 s (ours ping idle watches every
+  // 30 s); faster pingers get GOAWAY rather than costing the server.
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10'000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
   builder.RegisterService(&server->archive_service_);
   builder.RegisterService(&server->ingest_service_);
   builder.RegisterService(&server->admin_service_);

@@ -14,6 +14,7 @@
 #include "services/ingest_service.h"
 #include "services/observability/metrics_http_server.h"
 #include "services/observability/server_metrics.h"
+#include "services/write_authorizer.h"
 #include "storage/archive_store.h"
 
 namespace importai::services {
@@ -23,6 +24,20 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // HOST:PORT of the Prometheus endpoint (GET /metrics); empty: none.
   std::string metrics_listen;
+  // With a token, IngestService and AdminService need "authorization:
+  // Bearer <token>".
+  std::string write_token;
+  // PEM contents. With a certificate and key the server speaks TLS only;
+  // with a client CA too, clients must present a certificate it signed.
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
+  std::string tls_client_ca_pem;
+  // HTTP/2 streams one connection may have open at once.
+  int max_streams_per_connection = 1000;
+  // The server pings a connection idle this long, and closes it when the
+  // ping goes unanswered for keepalive_timeout: dead peers are reaped.
+  absl::Duration keepalive_time = absl::Minutes(1);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
   IngestLimits ingest;
   feed::FeedOptions feed;
 };
@@ -66,6 +81,7 @@ class ArchiveServer {
   storage::ArchiveStore& store_;
   // Declared before the services and the server, so they outlive them.
   ServerMetrics metrics_;
+  WriteAuthorizer authorizer_;
   feed::FeedHub feed_;
   ArchiveServiceImpl archive_service_;
   IngestServiceImpl ingest_service_;

@@ -27,7 +27,7 @@ class Client {
  public:
   Client(const CliOptions& options, std::ostream& out, std::ostream& err)
       : options_(options), out_(out), err_(err) {
-    auto channel = NewChannel(options.server);
+    auto channel = NewChannel(options);
     archive_ = v1::ArchiveService::NewStub(channel);
     ingest_ = v1::IngestService::NewStub(channel);
     admin_ = v1::AdminService::NewStub(channel);
@@ -53,6 +53,16 @@ class Client {
     auto context = std::make_unique<grpc::ClientContext>();
     context->set_deadline(std::chrono::system_clock::now() +
                           absl::ToChronoNanoseconds(options_.timeout));
+    return context;
+  }
+
+  // A context for a write, with the token when there is one.
+  std::unique_ptr<grpc::ClientContext> WriteContext() const {
+    std::unique_ptr<grpc::ClientContext> context = Context();
+    if (!options_.write_token.empty()) {
+      context->AddMetadata("authorization",
+                           absl::StrCat("Bearer ", options_.write_token));
+    }
     return context;
   }
 
@@ -122,7 +132,7 @@ int Client::Ingest(const std::vector<std::string>& files) {
     request.set_source(options_.source.empty() ? file : options_.source);
     request.set_validate_only(options_.validate_only);
     v1::IngestIssuesResponse response;
-    if (!Check(ingest_->IngestIssues(Context().get(), request, &response),
+    if (!Check(ingest_->IngestIssues(WriteContext().get(), request, &response),
                absl::StrCat("ingest ", file))) {
       return kExitFailed;
     }
@@ -216,7 +226,7 @@ int Client::Checkpoint(const std::string& directory) {
   v1::CreateCheckpointRequest request;
   request.set_directory(directory);
   v1::Checkpoint response;
-  if (!Check(admin_->CreateCheckpoint(Context().get(), request, &response),
+  if (!Check(admin_->CreateCheckpoint(WriteContext().get(), request, &response),
              "checkpoint " + directory)) {
     return kExitFailed;
   }
@@ -274,6 +284,12 @@ int Client::Watch(const std::vector<std::string>& operands) {
 }  // namespace
 
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& server) {
+  CliOptions options;
+  options.server = server;
+  return NewChannel(options);
+}
+
+std::shared_ptr<grpc::Channel> NewChannel(const CliOptions& options) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);
   args.SetMaxSendMessageSize(-1);
@@ -287,8 +303,16 @@ std::shared_ptr<grpc::Channel> NewChannel(const std::string& server) {
   // spreads clients' calls out, lets the next call go.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1'000);
-  return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(),
-                                   args);
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      grpc::InsecureChannelCredentials();
+  if (!options.tls_ca_pem.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = options.tls_ca_pem;
+    ssl.pem_cert_chain = options.tls_cert_pem;
+    ssl.pem_private_key = options.tls_key_pem;
+    credentials = grpc::SslCredentials(ssl);
+  }
+  return grpc::CreateCustomChannel(options.server, credentials, args);
 }
 
 int RunCommand(const std::vector<std::string>& args, const CliOptions& options,

@@ -31,6 +31,14 @@ struct CliOptions {
   int64_t from_revision = 0;
   int64_t max_events = 0;
   absl::Duration progress_interval = absl::ZeroDuration();
+  // Sent as "authorization: Bearer <token>" with writes (ingest,
+  // checkpoint); empty: none.
+  std::string write_token;
+  // PEM contents. A CA turns TLS on and verifies the server with it; a
+  // certificate and key are presented to a server that asks (mTLS).
+  std::string tls_ca_pem;
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
   // Ends a running watch (main stops it on SIGINT); may be null.
   WatchStop* watch_stop = nullptr;
 };
@@ -65,6 +73,9 @@ inline constexpr const char kUsage[] =
 
 // The channel every command uses: no message size limits, keepalive pings
 // for idle watch streams, and reconnect backoff bounded like the watch's.
+// TLS when `options` has a CA.
+std::shared_ptr<grpc::Channel> NewChannel(const CliOptions& options);
+// Plaintext, to `server`.
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& server);
 
 // Runs `args` (command and its operands) against the server: results to

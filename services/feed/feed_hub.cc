@@ -52,6 +52,13 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* FeedHub::Watch(
       return new RefusedWatch(grpc::Status(
           grpc::StatusCode::UNAVAILABLE, "server is shutting down; reconnect"));
     }
+    if (live_.size() >= options_.max_subscribers) {
+      return new RefusedWatch(
+          grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                       absl::StrCat("too many subscribers: the server allows ",
+                                    options_.max_subscribers,
+                                    " open WatchIssues streams; retry later")));
+    }
     const int64_t oldest = store_.OldestRevision();
     if (start_revision > 0 && start_revision < oldest) {
       return new RefusedWatch(grpc::Status(

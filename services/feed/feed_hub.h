@@ -33,6 +33,8 @@ struct FeedOptions {
   // How much of the revision log to keep, and how often to enforce it.
   storage::RetentionPolicy retention;
   absl::Duration trim_interval = absl::Seconds(1);
+  // Open streams allowed at once; more are RESOURCE_EXHAUSTED.
+  size_t max_subscribers = 50'000;
 };
 
 // Where a subscriber's next revision stands.
@@ -57,7 +59,8 @@ class FeedHub {
   ~FeedHub();
 
   // The reactor for one WatchIssues call. Errors (OUT_OF_RANGE for a start
-  // older than the retained log, UNAVAILABLE when shutting down) finish the
+  // older than the retained log, RESOURCE_EXHAUSTED past max_subscribers,
+  // UNAVAILABLE when shutting down) finish the
   // stream at once.
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Watch(
       int64_t start_revision, v1::IssueView view,

@@ -283,6 +283,29 @@ TEST_F(FeedTest, RetentionMakesOldStartsOutOfRangeNamingTheOldest) {
   EXPECT_EQ(retained.ReadThrough(6), Range(4, 6));
 }
 
+TEST_F(FeedTest, SubscribersBeyondTheLimitAreRefusedNamingIt) {
+  ServerOptions options;
+  options.feed.max_subscribers = 2;
+  StartServer(options);
+  Watcher first(*archive_, 0);
+  Watcher second(*archive_, 0);
+  ASSERT_TRUE(first.Next().has_value());  // the opening PROGRESS
+  ASSERT_TRUE(second.Next().has_value());
+  Watcher third(*archive_, 0);
+  EXPECT_FALSE(third.Next().has_value());
+  grpc::Status refused = third.Finish();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused.error_message(), HasSubstr("allows 2 open"));
+  // A closed stream frees its place.
+  first.Cancel();
+  first.Finish();
+  for (int i = 0; i < 200 && server_->feed().subscriber_count() > 1; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  Watcher fourth(*archive_, 0);
+  EXPECT_TRUE(fourth.Next().has_value());
+}
+
 TEST_F(FeedTest, ASubscriberThatStopsReadingNeitherBlocksNorLoses) {
   ServerOptions options;
   options.feed.window_bytes = 64 << 10;   // a few events: the rest from the log

@@ -1,0 +1,101 @@
+// Who may write, and deadlines, over a real server.
+#include <chrono>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/testing/fixtures.h"
+#include "common/testing/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "importai/v1/admin_service.grpc.pb.h"
+#include "services/ingest.h"
+#include "services/testing/in_process_server.h"
+
+namespace importai::services {
+namespace {
+
+using ::importai::testing::SampleIssueText;
+using ::importai::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr char kToken[] = "a-long-random-write-token";
+
+class WriteTokenTest : public testing::InProcessServerTest {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.write_token = kToken;
+    StartServer(options);
+  }
+
+  grpc::Status Ingest(const char* authorization) {
+    v1::IngestIssuesRequest request;
+    request.set_text(SampleIssueText(901));
+    v1::IngestIssuesResponse response;
+    grpc::ClientContext context;
+    if (authorization != nullptr) {
+      context.AddMetadata("authorization", authorization);
+    }
+    return ingest_->IngestIssues(&context, request, &response);
+  }
+};
+
+TEST_F(WriteTokenTest, WritesNeedTheTokenAndRefusedOnesStoreNothing) {
+  grpc::Status missing = Ingest(nullptr);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(missing.error_message(), HasSubstr("Bearer"));
+  grpc::Status wrong = Ingest("Bearer not-the-token");
+  EXPECT_EQ(wrong.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(store_->HeadRevision(), 0);
+
+  grpc::Status right = Ingest(absl::StrCat("Bearer ", kToken).c_str());
+  EXPECT_TRUE(right.ok()) << right.error_message();
+  EXPECT_EQ(store_->HeadRevision(), 1);
+}
+
+TEST_F(WriteTokenTest, ReadsStayOpenAndCheckpointsNeedTheToken) {
+  v1::ListIssuesRequest list;
+  v1::ListIssuesResponse listed;
+  grpc::ClientContext read;
+  EXPECT_TRUE(archive_->ListIssues(&read, list, &listed).ok());
+
+  auto admin = v1::AdminService::NewStub(channel_);
+  v1::CreateCheckpointRequest request;
+  request.set_directory(dir_.path() + "-checkpoint");
+  v1::Checkpoint checkpoint;
+  grpc::ClientContext context;
+  EXPECT_EQ(
+      admin->CreateCheckpoint(&context, request, &checkpoint).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
+}
+
+class DeadlineTest : public testing::InProcessServerTest {};
+
+TEST_F(DeadlineTest, AnIngestPastItsDeadlineStoresNothing) {
+  v1::IngestIssuesRequest request;
+  request.set_text(SampleIssueText(901));
+  EXPECT_THAT(services::Ingest(*store_, request, IngestLimits{}, absl::Now(),
+                               absl::Now() - absl::Milliseconds(1)),
+              StatusIs(absl::StatusCode::kDeadlineExceeded,
+                       HasSubstr("nothing was stored")));
+  EXPECT_EQ(store_->HeadRevision(), 0);
+
+  // Over the wire: several megabytes that cannot be parsed in a millisecond.
+  std::string text;
+  for (int number = 1000; text.size() < (8 << 20); ++number) {
+    text += SampleIssueText(number);
+  }
+  request.set_text(text);
+  v1::IngestIssuesResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(1));
+  grpc::Status status = ingest_->IngestIssues(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  // The server's own check ends the work: nothing is stored, even later.
+  absl::SleepFor(absl::Seconds(2));
+  EXPECT_EQ(store_->HeadRevision(), 0);
+}
+
+}  // namespace
+}  // namespace importai::services
