@@ -2,7 +2,6 @@
 #include <cstdint>
 #include <iostream>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -72,16 +71,9 @@ absl::Status LoadSecurity(importai::cli::CliOptions& options) {
     return absl::InvalidArgumentError(
         "tls_cert needs tls_ca (the CA of the server's certificate)");
   }
-  for (const auto& [flag, path, into] :
-       {std::tuple{"tls_ca", ca, &options.tls_ca_pem},
-        std::tuple{"tls_cert", cert, &options.tls_cert_pem},
-        std::tuple{"tls_key", key, &options.tls_key_pem}}) {
-    if (path.empty()) continue;
-    absl::StatusOr<std::string> pem = importai::ReadFlagFile(flag, path);
-    if (!pem.ok()) return pem.status();
-    *into = *std::move(pem);
-  }
-  return absl::OkStatus();
+  return importai::ReadFlagFiles({{"tls_ca", ca, &options.tls_ca_pem},
+                                  {"tls_cert", cert, &options.tls_cert_pem},
+                                  {"tls_key", key, &options.tls_key_pem}});
 }
 
 }  // namespace

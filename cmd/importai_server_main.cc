@@ -6,7 +6,6 @@
 #include <iostream>
 #include <string>
 #include <thread>
-#include <tuple>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -109,16 +108,10 @@ absl::Status LoadSecurity(importai::services::ServerOptions& options) {
     return absl::InvalidArgumentError(
         "tls_client_ca needs tls_cert and tls_key (mTLS is TLS first)");
   }
-  for (const auto& [flag, path, into] :
-       {std::tuple{"tls_cert", cert, &options.tls_cert_pem},
-        std::tuple{"tls_key", key, &options.tls_key_pem},
-        std::tuple{"tls_client_ca", client_ca, &options.tls_client_ca_pem}}) {
-    if (path.empty()) continue;
-    absl::StatusOr<std::string> pem = importai::ReadFlagFile(flag, path);
-    if (!pem.ok()) return pem.status();
-    *into = *std::move(pem);
-  }
-  return absl::OkStatus();
+  return importai::ReadFlagFiles(
+      {{"tls_cert", cert, &options.tls_cert_pem},
+       {"tls_key", key, &options.tls_key_pem},
+       {"tls_client_ca", client_ca, &options.tls_client_ca_pem}});
 }
 
 std::string Usage() {

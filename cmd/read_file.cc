@@ -18,6 +18,16 @@ absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag,
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+absl::Status ReadFlagFiles(std::initializer_list<FlagFile> files) {
+  for (const FlagFile& file : files) {
+    if (file.path.empty()) continue;
+    absl::StatusOr<std::string> contents = ReadFlagFile(file.flag, file.path);
+    if (!contents.ok()) return contents.status();
+    *file.contents = *std::move(contents);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> ReadTokenFile(absl::string_view flag,
                                           const std::string& path) {
   absl::StatusOr<std::string> contents = ReadFlagFile(flag, path);
