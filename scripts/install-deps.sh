@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# deploy/Dockerfile's builder stage installs the same C++ packages
+# (tests/deploy_image_test.sh keeps the two lists equal).
 packages=(
   cmake ninja-build g++ pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
@@ -20,6 +22,9 @@ for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$package")
 done
+# kubectl renders deploy/k8s in the deploy tests; any kubectl will do, else
+# Debian's (kubectl 1.20, kustomize v2.0.3).
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
 if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}"
   sudo=""
@@ -28,7 +33,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ ! -x node_modules/.bin/buf ]; then
-  echo "install-deps: installing npm tools (buf)"
+if [ ! -x node_modules/.bin/buf ] || [ ! -f node_modules/kubernetes-models/package.json ] \
+    || [ ! -f node_modules/yaml/package.json ]; then
+  echo "install-deps: installing npm tools (buf, kubernetes-models, yaml)"
   npm ci --no-fund --no-audit --loglevel=error
 fi

@@ -51,14 +51,14 @@ block_packages() {
     || fail "block $1 must hold exactly one apt-get install"
   grep 'apt-get install' <<<"$commands" | grep -q -- '--no-install-recommends' \
     || problem "block $1: apt-get install without --no-install-recommends"
-  grep 'apt-get install' <<<"$commands" | tr ' \t' '\n\n' \
+  grep 'apt-get install' <<<"$commands" | tr ' \t' '\n' \
     | grep -v -e '^$' -e '^-' -e '=' -e '^RUN$' -e '^apt-get$' -e '^install$' | sort -u
 }
 
 # ---- builder: the same -dev packages as scripts/install-deps.sh ----
 block_packages builder-packages >"$WORK/builder"
 sed -n '/^packages=(/,/)/p' "$ROOT/scripts/install-deps.sh" \
-  | sed -e 's/^packages=(//' -e 's/#.*//' -e 's/)//' | tr ' \t' '\n\n' \
+  | sed -e 's/^packages=(//' -e 's/#.*//' -e 's/)//' | tr ' \t' '\n' \
   | grep -v -e '^$' -e '^nodejs$' -e '^npm$' | sort -u >"$WORK/install-deps"
 [ -s "$WORK/install-deps" ] || fail "no packages=( ... ) list in scripts/install-deps.sh"
 for package in $(comm -23 "$WORK/install-deps" "$WORK/builder"); do
@@ -96,26 +96,27 @@ for binary in "$SERVER" "$CLI"; do
   grep -q " $(basename "$binary")\$" "$WORK/uses" || fail "ldd found no shared libraries in $binary"
 done
 cut -d' ' -f1 "$WORK/uses" | sort -u >"$WORK/libs"
-while read -r library; do candidates "$library"; done <"$WORK/libs" | sort -u >"$WORK/paths"
+while read -r library; do
+  candidates "$library" | sed "s|^|$library |"
+done <"$WORK/libs" >"$WORK/candidates"  # LIBRARY CANDIDATE_PATH, in order
+cut -d' ' -f2 "$WORK/candidates" | sort -u >"$WORK/paths"
 # "libc6:amd64: /lib/x86_64-linux-gnu/libc.so.6" ("a, b: PATH" when shared;
 # diversion lines do not have that form). Unknown paths only go to stderr.
-xargs dpkg -S <"$WORK/paths" 2>/dev/null \
+{ xargs dpkg -S <"$WORK/paths" 2>/dev/null || true; } \
   | awk -F': ' 'NF == 2 && $2 ~ /^\// {split($1, owners, ", "); sub(/:.*/, "", owners[1]); print $2, owners[1]}' \
-  | sort -u >"$WORK/owners" || true
-: >"$WORK/needed"
-while read -r library binary; do
-  package=""
-  while read -r candidate; do
-    package=$(awk -v p="$candidate" '$1 == p {print $2; exit}' "$WORK/owners")
-    [ -n "$package" ] && break
-  done < <(candidates "$library")
-  [ -n "$package" ] || fail "no Debian package ships $library (needed by $binary)"
-  echo "$package $library $binary" >>"$WORK/needed"
-done <"$WORK/uses"
+  >"$WORK/owners"
+# PACKAGE LIBRARY BINARY for each library a binary loads ("-": no package).
+awk 'FILENAME == ARGV[1] {owner[$1] = $2; next}
+     FILENAME == ARGV[2] {if (!($1 in package) && ($2 in owner)) package[$1] = owner[$2]; next}
+     {print (($1 in package) ? package[$1] : "-"), $1, $2}' \
+  "$WORK/owners" "$WORK/candidates" "$WORK/uses" >"$WORK/needed"
+if grep -q '^- ' "$WORK/needed"; then
+  fail "no Debian package ships $(awk '$1 == "-" {print $2 " (needed by " $3 ")"}' "$WORK/needed" | tr '\n' ' ')"
+fi
 cut -d' ' -f1 "$WORK/needed" | sort -u >"$WORK/required"
 block_packages runtime-packages >"$WORK/runtime"
-tr ' \n' '\n\n' <<<"$BASE_IMAGE_PACKAGES" | { grep -v '^$' || true; } | sort -u >"$WORK/base"
-tr ' \n' '\n\n' <<<"$ALLOWED_EXTRA_PACKAGES" | { grep -v '^$' || true; } | sort -u >"$WORK/allowed"
+tr ' ' '\n' <<<"$BASE_IMAGE_PACKAGES" | { grep -v '^$' || true; } | sort -u >"$WORK/base"
+tr ' ' '\n' <<<"$ALLOWED_EXTRA_PACKAGES" | { grep -v '^$' || true; } | sort -u >"$WORK/allowed"
 
 for package in $(comm -23 "$WORK/required" "$WORK/base" | comm -23 - "$WORK/runtime"); do
   example=$(awk -v p="$package" '$1 == p {print $2 " (" $3 ")"; exit}' "$WORK/needed")

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The deployment's settings work on the real server: every IMPORTAI_* variable
+# in deploy/Dockerfile and in each rendered ConfigMap of deploy/k8s is one the
+# server reads (importai-server --help), and the real importai-server starts
+# with each overlay's values (gRPC, metrics and data moved to a scratch
+# loopback setup), answers the gRPC health checks its probes ask, and exits 0
+# on SIGTERM.
+# usage: deploy_config_test.sh SERVER BUF
+set -euo pipefail
+SERVER=$1 BUF=$2
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d)
+source "$(dirname "$0")/lib.sh"
+trap cleanup EXIT
+
+command -v kubectl >/dev/null || fail "kubectl not found: run scripts/install-deps.sh"
+command -v node >/dev/null || fail "node not found: run scripts/install-deps.sh"
+[ -x "$BUF" ] || fail "buf not found at $BUF: run scripts/install-deps.sh"
+# `importai-server --help` lists each flag with the variable that sets it.
+"$SERVER" --help >"$WORK/help" 2>&1 || true
+grep -q 'IMPORTAI_LISTEN' "$WORK/help" || fail "importai-server --help lists no IMPORTAI_* variables: $(head -5 "$WORK/help")"
+
+# check_variable VARIABLE WHERE: the server must read VARIABLE.
+check_variable() {
+  grep -qw -- "$1" "$WORK/help" \
+    || fail "$2 sets $1, which importai-server does not read (importai-server --help lists those it does)"
+}
+
+# The Dockerfile's ENV defaults.
+sed -e ':a' -e '/\\$/{N;s/\\\n//;ba' -e '}' "$ROOT/deploy/Dockerfile" | grep -E '^ENV ' | tr ' ' '\n' \
+  | grep '=' | cut -d= -f1 >"$WORK/dockerfile-env"
+[ -s "$WORK/dockerfile-env" ] || fail "deploy/Dockerfile sets no ENV"
+while read -r variable; do check_variable "$variable" deploy/Dockerfile; done <"$WORK/dockerfile-env"
+
+for dir in "$ROOT"/deploy/k8s/overlays/*/; do
+  name=$(basename "$dir")
+  kubectl kustomize "$dir" >"$WORK/$name.yaml" 2>"$WORK/$name.err" || fail "kubectl kustomize $dir: $(cat "$WORK/$name.err")"
+  # "env KEY=VALUE" for the ConfigMap the container reads, "probe SERVICE"
+  # for each gRPC probe.
+  node "$ROOT/deploy/validate-k8s.mjs" --settings "$WORK/$name.yaml" >"$WORK/$name.settings" 2>&1 \
+    || fail "reading $name's settings: $(cat "$WORK/$name.settings")"
+  variables=()
+  while read -r kind setting; do
+    [ "$kind" = env ] || continue
+    check_variable "${setting%%=*}" "overlay $name"
+    variables+=("$setting")
+  done <"$WORK/$name.settings"
+  [ "${#variables[@]}" -gt 0 ] || fail "overlay $name sets no IMPORTAI_* variables"
+
+  # The real server with those values; the command line moves gRPC, metrics
+  # and data to a scratch loopback setup (flags win over the environment).
+  for setting in "${variables[@]}"; do export "${setting?}"; done
+  start_server "$WORK/data-$name" --metrics_listen=127.0.0.1:0
+  for setting in "${variables[@]}"; do unset "${setting%%=*}"; done
+  while read -r _ service; do
+    "$BUF" curl --protocol grpc --http2-prior-knowledge -d "{\"service\": \"$service\"}" \
+      "http://$ADDRESS/grpc.health.v1.Health/Check" >"$WORK/health" 2>&1 || true
+    grep -q '"SERVING"' "$WORK/health" || fail "overlay $name: health of '$service' (a probe asks it): $(cat "$WORK/health")"
+  done < <(grep '^probe' "$WORK/$name.settings" | sort -u)
+  stop_server
+  SERVER_PID=""  # stopped: nothing for cleanup (lib.sh) to kill
+  echo "overlay $name: ${#variables[@]} settings accepted by importai-server, probes answered SERVING"
+done
+echo "deploy config: PASS"
