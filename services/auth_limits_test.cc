@@ -6,10 +6,13 @@
 #include "common/testing/fixtures.h"
 #include "common/testing/status_matchers.h"
 #include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "importai/v1/admin_service.grpc.pb.h"
 #include "services/ingest.h"
 #include "services/testing/in_process_server.h"
+#include "services/testing/tcp_relay.h"
 
 namespace importai::services {
 namespace {
@@ -67,6 +70,32 @@ TEST_F(WriteTokenTest, ReadsStayOpenAndCheckpointsNeedTheToken) {
   EXPECT_EQ(
       admin->CreateCheckpoint(&context, request, &checkpoint).error_code(),
       grpc::StatusCode::UNAUTHENTICATED);
+}
+
+class KeepaliveTest : public testing::InProcessServerTest {};
+
+TEST_F(KeepaliveTest, ASilentlyDeadPeerIsReapedWithItsStreams) {
+  ServerOptions options;
+  options.keepalive_time = absl::Milliseconds(200);
+  options.keepalive_timeout = absl::Milliseconds(200);
+  StartServer(options);
+  testing::TcpRelay relay(server_->port());
+  auto stub = v1::ArchiveService::NewStub(
+      grpc::CreateChannel(relay.address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  v1::WatchIssuesRequest request;
+  auto reader = stub->WatchIssues(&context, request);
+  v1::WatchIssuesResponse opened;
+  ASSERT_TRUE(reader->Read(&opened));  // the opening PROGRESS: it is live
+  ASSERT_EQ(server_->feed().subscriber_count(), 1u);
+
+  relay.Freeze();  // the peer's machine is gone; its socket never closes
+  for (int i = 0; i < 1000 && server_->feed().subscriber_count() > 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(server_->feed().subscriber_count(), 0u)
+      << "the server did not reap a peer that stopped answering pings";
+  context.TryCancel();
 }
 
 class DeadlineTest : public testing::InProcessServerTest {};
