@@ -224,14 +224,14 @@ int main(int argc, char** argv) {
   std::thread([stop_signals] {
     int again = 0;
     sigwait(&stop_signals, &again);
-    log::Write(log::Level::kError, "second stop signal: exiting at once",
-               {{"signal", again}});
+    log::WriteAlways(log::Level::kError, "second stop signal: exiting at once",
+                     {{"signal", again}});
     _exit(1);
   }).detach();
   (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   (*server)->Wait();
   server->reset();
   store->reset();  // closes RocksDB cleanly before exit
-  log::Write(log::Level::kWarning, "stopped");
+  log::WriteAlways(log::Level::kWarning, "stopped");
   return 0;
 }

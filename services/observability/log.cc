@@ -2,10 +2,12 @@
 
 #include <atomic>
 #include <cstdio>
+#include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -47,6 +49,58 @@ void AppendJsonString(absl::string_view text, std::string* out) {
     }
   }
   out->push_back('"');
+}
+
+// Info lines (one per RPC) are written in batches: a write(2) per RPC would
+// cost more than the RPC. They reach stdout within kFlushInterval, or at once
+// when kFlushBytes pile up; warnings and errors are never delayed.
+class BufferedStdout {
+ public:
+  static constexpr absl::Duration kFlushInterval = absl::Milliseconds(100);
+  static constexpr size_t kFlushBytes = 64 << 10;
+
+  void Append(const std::string& line) {
+    bool full = false;
+    {
+      absl::MutexLock lock(&mu_);
+      pending_.append(line);
+      full = pending_.size() >= kFlushBytes;
+      if (!flusher_started_) {
+        flusher_started_ = true;
+        // Lives as long as the process; Flush() at exit writes the rest.
+        std::thread([this] {
+          while (true) {
+            absl::SleepFor(kFlushInterval);
+            Flush();
+          }
+        }).detach();
+      }
+    }
+    if (full) Flush();
+  }
+
+  void Flush() {
+    std::string lines;
+    {
+      absl::MutexLock lock(&mu_);
+      lines.swap(pending_);
+    }
+    if (lines.empty()) return;
+    absl::MutexLock lock(&write_mu_);  // batches leave in order
+    std::fwrite(lines.data(), 1, lines.size(), stdout);
+    std::fflush(stdout);
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::string pending_ ABSL_GUARDED_BY(mu_);
+  bool flusher_started_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Mutex write_mu_;
+};
+
+BufferedStdout& InfoBuffer() {
+  static auto* buffer = new BufferedStdout();  // never destroyed: see Flush
+  return *buffer;
 }
 
 }  // namespace
@@ -95,16 +149,24 @@ std::string FormatLine(Level level, absl::string_view message,
 
 void Write(Level level, absl::string_view message,
            std::initializer_list<Field> fields) {
-  if (Enabled(level)) WriteAlways(level, message, fields);
+  if (!Enabled(level)) return;
+  if (level != Level::kInfo) {
+    WriteAlways(level, message, fields);
+    return;
+  }
+  InfoBuffer().Append(FormatLine(level, message, fields));
 }
 
 void WriteAlways(Level level, absl::string_view message,
                  std::initializer_list<Field> fields) {
+  // Earlier info lines go first, so the output keeps its order.
+  Flush();
   const std::string line = FormatLine(level, message, fields);
-  // One fwrite per line: stdio locks the stream, so lines never interleave.
   std::FILE* stream = level == Level::kInfo ? stdout : stderr;
   std::fwrite(line.data(), 1, line.size(), stream);
   std::fflush(stream);
 }
+
+void Flush() { InfoBuffer().Flush(); }
 
 }  // namespace importai::services::log

@@ -39,12 +39,16 @@ using Field = std::pair<absl::string_view, Value>;
 std::string FormatLine(Level level, absl::string_view message,
                        std::initializer_list<Field> fields);
 
-// Writes one line, whole, if `level` is enabled.
+// Writes one line, whole, if `level` is enabled. Info lines are batched and
+// reach stdout within 100 ms; call Flush() before exiting.
 void Write(Level level, absl::string_view message,
            std::initializer_list<Field> fields = {});
-// Writes one line whatever the minimum level (start-up, shutdown).
+// Writes one line at once, whatever the minimum level (start-up, shutdown).
 void WriteAlways(Level level, absl::string_view message,
                  std::initializer_list<Field> fields = {});
+
+// Writes out batched info lines now.
+void Flush();
 
 }  // namespace importai::services::log
 
