@@ -129,7 +129,9 @@ class ArchiveStore {
   // index and citation graph change in the same write.
   // REQUIRES: each copy has number, content_hash and its parsed fields set.
   // With `dry_run`, reports the outcomes and stores nothing.
-  // On error nothing is stored.
+  // On error nothing is stored, with one exception: when only the sync
+  // failed (UNAVAILABLE), the write may reappear whole after a restart.
+  // Either way, writing the same copies again is safe (UNCHANGED if stored).
   virtual absl::StatusOr<WriteResult> WriteIssues(
       absl::Span<const v1::Issue> copies, absl::Time commit_time,
       bool dry_run) = 0;

@@ -83,6 +83,9 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
+  // One cap on write buffers across the eight column families, so memory
+  // stays bounded under sustained ingest.
+  db_options.db_write_buffer_size = 64 << 20;
   if (options.env != nullptr) db_options.env = options.env;
   // Tickers only (block cache hits and misses for metrics): cheap.
   db_options.statistics = rocksdb::CreateDBStatistics();
@@ -125,9 +128,8 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
     if (first->Valid()) keys::DecodeRevision(ToView(first->key()), &oldest);
   }
   std::unique_ptr<RocksDbStore> store(
-      new RocksDbStore(std::move(db), std::move(handles),
-                       db_options.statistics, head, oldest,
-                       options.issue_cache_bytes));
+      new RocksDbStore(std::move(db), std::move(handles), db_options.statistics,
+                       head, oldest, options.issue_cache_bytes));
   IMPORTAI_RETURN_IF_ERROR(store->BackfillIndex());
   return store;
 }
@@ -160,10 +162,10 @@ RocksDbStore::FamilyBytes(bool compact_first) {
     if (compact_first) {
       IMPORTAI_RETURN_IF_ERROR(
           FromRocksDb(db_->Flush(rocksdb::FlushOptions(), family), "flush"));
-      IMPORTAI_RETURN_IF_ERROR(FromRocksDb(
-          db_->CompactRange(rocksdb::CompactRangeOptions(), family, nullptr,
-                            nullptr),
-          "compact"));
+      IMPORTAI_RETURN_IF_ERROR(
+          FromRocksDb(db_->CompactRange(rocksdb::CompactRangeOptions(), family,
+                                        nullptr, nullptr),
+                      "compact"));
     }
     uint64_t bytes = 0;
     db_->GetIntProperty(family, "rocksdb.total-sst-files-size", &bytes);
@@ -293,9 +295,9 @@ absl::StatusOr<int64_t> RocksDbStore::CreateCheckpoint(const std::string& dir) {
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   // Writes wait, so the head revision reported is the one the copy holds.
   absl::MutexLock lock(&write_mu_);
-  IMPORTAI_RETURN_IF_ERROR(FromRocksDb(
-      checkpoint->CreateCheckpoint(dir),
-      absl::StrCat("write checkpoint to \"", dir, "\"")));
+  IMPORTAI_RETURN_IF_ERROR(
+      FromRocksDb(checkpoint->CreateCheckpoint(dir),
+                  absl::StrCat("write checkpoint to \"", dir, "\"")));
   return head_revision_.load();
 }
 
@@ -430,13 +432,22 @@ absl::StatusOr<int64_t> RocksDbStore::TrimRevisionLog(
   rocksdb::WriteBatch batch;
   batch.DeleteRange(families_.log, keys::RevisionKey(oldest),
                     keys::RevisionKey(keep_from));
-  rocksdb::WriteOptions write_options;
-  write_options.sync = true;
   IMPORTAI_RETURN_IF_ERROR(FromRocksDb(
-      db_->Write(write_options, &batch),
+      WriteDurably(batch),
       absl::StrCat("trim revisions ", oldest, " to ", keep_from - 1)));
   oldest_revision_.store(keep_from);
   return keep_from;
+}
+
+rocksdb::Status RocksDbStore::WriteDurably(rocksdb::WriteBatch& batch) {
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  rocksdb::Status status = db_->Write(options, &batch);
+  // After a failed write RocksDB refuses every write until it recovers; a
+  // disk that has room again should not need a restart. The batch only puts
+  // and deletes fixed keys, so writing it again is harmless.
+  if (!status.ok() && db_->Resume().ok()) status = db_->Write(options, &batch);
+  return status;
 }
 
 absl::StatusOr<std::vector<v1::WatchIssuesResponse>>
@@ -523,10 +534,8 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
   IMPORTAI_RETURN_IF_ERROR(index_writer.Finish(*db_));
   batch.Put(families_.meta, std::string(keys::kHeadRevision),
             keys::RevisionKey(head));
-  rocksdb::WriteOptions write_options;
-  write_options.sync = true;
   IMPORTAI_RETURN_IF_ERROR(FromRocksDb(
-      db_->Write(write_options, &batch),
+      WriteDurably(batch),
       absl::StrCat("write revisions ", committed_head + 1, " to ", head)));
   for (auto& [number, bytes] : written)
     issue_cache_.Put(number, std::move(bytes));

@@ -97,6 +97,11 @@ class RocksDbStore final : public ArchiveStore {
                int64_t head_revision, int64_t oldest_revision,
                size_t issue_cache_bytes);
 
+  // Writes `batch` with a synced WAL, resuming RocksDB once if an earlier
+  // failure left it refusing writes.
+  rocksdb::Status WriteDurably(rocksdb::WriteBatch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
   // Indexes the stored issues of a data directory written before the search
   // index existed; a no-op once the index has statistics.
   absl::Status BackfillIndex() ABSL_LOCKS_EXCLUDED(write_mu_);
