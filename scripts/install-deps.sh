@@ -12,8 +12,11 @@ packages=(
   libabsl-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm
 )
+# Only the CI's hardening steps need these (scripts/fuzz.sh: clang with
+# libFuzzer and its ASan/UBSan runtimes), not the release image's builder.
+hardening_packages=(clang libclang-rt-14-dev)
 missing=()
-for package in "${packages[@]}"; do
+for package in "${packages[@]}" "${hardening_packages[@]}"; do
   # nodejs/npm may come from elsewhere; a working command is enough.
   case "$package" in
     nodejs) command -v node >/dev/null && continue ;;
