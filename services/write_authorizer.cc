@@ -21,12 +21,11 @@ bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
 }  // namespace
 
 WriteAuthorizer::WriteAuthorizer(absl::string_view token)
-    : open_(token.empty()),
-      token_digest_(open_ ? "" : newsletter::Sha256Hex(token)) {}
+    : token_digest_(token.empty() ? "" : newsletter::Sha256Hex(token)) {}
 
 absl::Status WriteAuthorizer::Authorize(
     const grpc::ServerContextBase& context) const {
-  if (open_) return absl::OkStatus();
+  if (open()) return absl::OkStatus();
   const auto& metadata = context.client_metadata();
   auto found = metadata.find("authorization");
   if (found == metadata.end()) return AuthorizeHeader(nullptr);
@@ -36,7 +35,7 @@ absl::Status WriteAuthorizer::Authorize(
 
 absl::Status WriteAuthorizer::AuthorizeHeader(
     const absl::string_view* authorization) const {
-  if (open_) return absl::OkStatus();
+  if (open()) return absl::OkStatus();
   absl::string_view token;
   if (authorization == nullptr ||
       !absl::StartsWithIgnoreCase(*authorization, kBearer) ||

@@ -17,7 +17,7 @@ class WriteAuthorizer {
   // `token` empty: writes are open.
   explicit WriteAuthorizer(absl::string_view token);
 
-  bool open() const { return open_; }
+  bool open() const { return token_digest_.empty(); }
 
   // UNAUTHENTICATED when the call carries no bearer token, PERMISSION_DENIED
   // when it carries another one.
@@ -27,9 +27,9 @@ class WriteAuthorizer {
   absl::Status AuthorizeHeader(const absl::string_view* authorization) const;
 
  private:
-  bool open_;
-  // Tokens are compared by their SHA-256 digests, in constant time, so
-  // neither the token's bytes nor its length leak through timing.
+  // Empty when writes are open. Tokens are compared by their SHA-256 digests,
+  // in constant time, so neither the token's bytes nor its length leak through
+  // timing.
   std::string token_digest_;
 };
 

@@ -25,6 +25,7 @@
 #include "search/query.h"
 #include "storage/rocksdb_store.h"
 #include "storage/testing/fault_injection_env.h"
+#include "storage/testing/make_issue.h"
 
 namespace importai::storage {
 namespace {
@@ -39,31 +40,7 @@ using Fault = testing::FaultInjectionEnv::Fault;
 
 const absl::Time kCommit = absl::FromUnixSeconds(1700000000);
 
-// An issue as the parser would hand it over; `variant` changes its content,
-// and the word "variant<N>" is searchable in each section title.
-v1::Issue MakeIssue(int32_t number, int sections, bool with_tale,
-                    int variant = 0) {
-  v1::Issue issue;
-  issue.set_name(absl::StrCat("issues/", number));
-  issue.set_number(number);
-  issue.set_title(absl::StrCat("Issue ", number));
-  for (int ordinal = 1; ordinal <= sections; ++ordinal) {
-    v1::Section* section = issue.add_sections();
-    section->set_name(absl::StrCat(issue.name(), "/sections/", ordinal));
-    section->set_issue_number(number);
-    section->set_ordinal(ordinal);
-    section->set_title(absl::StrCat("Section ", ordinal, " variant", variant));
-  }
-  issue.set_section_count(sections);
-  if (with_tale) {
-    issue.mutable_tale()->set_name(absl::StrCat(issue.name(), "/tale"));
-    issue.mutable_tale()->set_issue_number(number);
-    issue.mutable_tale()->set_title(absl::StrCat("Tale ", number));
-  }
-  issue.set_content_hash(absl::StrCat("hash-", number, "-", sections, "-",
-                                      with_tale, "-", variant));
-  return issue;
-}
+using ::importai::storage::testing::MakeIssue;
 
 class FaultInjectionTest : public ::testing::TestWithParam<Fault> {
  protected:

@@ -7,6 +7,7 @@
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "storage/testing/make_issue.h"
 
 namespace importai::storage {
 namespace {
@@ -20,30 +21,7 @@ using ::testing::SizeIs;
 const absl::Time kFirstCommit = absl::FromUnixSeconds(1700000000);
 const absl::Time kLaterCommit = absl::FromUnixSeconds(1700086400);
 
-// An issue as the parser would hand it over: `variant` changes its content.
-v1::Issue MakeIssue(int32_t number, int sections, bool with_tale,
-                    int variant = 0) {
-  v1::Issue issue;
-  issue.set_name(absl::StrCat("issues/", number));
-  issue.set_number(number);
-  issue.set_title(absl::StrCat("Issue ", number, " variant ", variant));
-  for (int ordinal = 1; ordinal <= sections; ++ordinal) {
-    v1::Section* section = issue.add_sections();
-    section->set_name(absl::StrCat(issue.name(), "/sections/", ordinal));
-    section->set_issue_number(number);
-    section->set_ordinal(ordinal);
-    section->set_title(absl::StrCat("Section ", ordinal));
-  }
-  issue.set_section_count(sections);
-  if (with_tale) {
-    issue.mutable_tale()->set_name(absl::StrCat(issue.name(), "/tale"));
-    issue.mutable_tale()->set_issue_number(number);
-    issue.mutable_tale()->set_title(absl::StrCat("Tale ", number));
-  }
-  issue.set_content_hash(absl::StrCat("hash-", number, "-", sections, "-",
-                                      with_tale, "-", variant));
-  return issue;
-}
+using ::importai::storage::testing::MakeIssue;
 
 std::vector<v1::IngestOutcome> Outcomes(const WriteResult& result) {
   std::vector<v1::IngestOutcome> outcomes;

@@ -140,7 +140,9 @@ class ErrorTally {
   void Add(absl::string_view method, const grpc::Status& status) {
     std::lock_guard<std::mutex> lock(mu_);
     const std::string key =
-        absl::StrCat(method, " ", CodeName(status.error_code()));
+        absl::StrCat(method, " ",
+                     absl::StatusCodeToString(
+                         static_cast<absl::StatusCode>(status.error_code())));
     if (counts_[key]++ == 0) first_message_[key] = status.error_message();
   }
   void Add(absl::string_view what, absl::string_view message) {
@@ -165,28 +167,6 @@ class ErrorTally {
       std::printf("  %-48s %8" PRId64 "   first: %s\n", key.c_str(), count,
                   first_message_.at(key).c_str());
     }
-  }
-
-  static std::string CodeName(grpc::StatusCode code) {
-    static const char* const kNames[] = {"OK",
-                                         "CANCELLED",
-                                         "UNKNOWN",
-                                         "INVALID_ARGUMENT",
-                                         "DEADLINE_EXCEEDED",
-                                         "NOT_FOUND",
-                                         "ALREADY_EXISTS",
-                                         "PERMISSION_DENIED",
-                                         "RESOURCE_EXHAUSTED",
-                                         "FAILED_PRECONDITION",
-                                         "ABORTED",
-                                         "OUT_OF_RANGE",
-                                         "UNIMPLEMENTED",
-                                         "INTERNAL",
-                                         "UNAVAILABLE",
-                                         "DATA_LOSS",
-                                         "UNAUTHENTICATED"};
-    const int index = static_cast<int>(code);
-    return index >= 0 && index < 17 ? kNames[index] : absl::StrCat(index);
   }
 
  private:
