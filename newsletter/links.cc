@@ -6,16 +6,21 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "newsletter/text.h"
 
 namespace importai::newsletter {
 namespace {
 
-// Longest lead seen in practice is 13 words ("Try out a web demo to get
-// a feel for how this works"); body sentences that end in a parenthesis are
-// much longer, which is what keeps them out.
-constexpr int kMaxLeadWords = 16;
-constexpr int kMaxTitleWords = 40;
 constexpr absl::string_view kBullet = "\xE2\x80\xA2";
+// Words a link line's lead opens with: what the reader is invited to do.
+constexpr absl::string_view kLinkVerbs[] = {
+    "Read",  "Check",  "Get",    "Find",   "Watch",  "Access", "Download",
+    "Try",   "See",    "View",   "Explore", "Listen", "Play",  "Visit",
+    "Learn", "Sign",   "Apply",  "Join",   "Register", "Grab", "Browse", "More"};
+// Words a sentence opens with that a link's lead never does.
+constexpr absl::string_view kSubjectPronouns[] = {
+    "I", "We", "You", "It", "It's", "It\xE2\x80\x99s", "They", "He", "She",
+    "This", "That", "These", "Those", "There", "My", "Our"};
 
 // Index of the "(" matching the ")" that ends `text`, or npos.
 size_t FindFinalParenthesisOpen(absl::string_view text) {
@@ -64,6 +69,32 @@ bool HasSentenceBreak(absl::string_view text) {
          absl::StrContains(text, "! ");
 }
 
+absl::string_view FirstWordOf(absl::string_view text) {
+  return text.substr(0, std::min(text.find(' '), text.size()));
+}
+
+bool OpensWithOneOf(absl::string_view text,
+                    absl::Span<const absl::string_view> words) {
+  const absl::string_view first = FirstWordOf(text);
+  return std::find(words.begin(), words.end(), first) != words.end();
+}
+
+// "(arXiv)", "(Meta, PDF)": a name, not an aside such as "(mostly)" or a
+// citation such as "(Import AI #349)".
+bool IsSourceName(absl::string_view source) {
+  if (source.empty() || absl::StartsWith(source, "Import AI") ||
+      absl::StartsWith(source, "#")) {
+    return false;
+  }
+  for (char c : FirstWordOf(source)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (absl::ascii_isupper(byte) || absl::ascii_isdigit(byte) || byte >= 0x80) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool StartsWithLowercase(absl::string_view text) {
   return !text.empty() &&
          absl::ascii_islower(static_cast<unsigned char>(text[0]));
@@ -72,7 +103,7 @@ bool StartsWithLowercase(absl::string_view text) {
 // A line that a link line may have wrapped from: a short phrase that does not
 // end a sentence or a clause.
 bool CanBeWrappedLinkStart(absl::string_view text) {
-  if (text.empty() || CountWords(text) > kMaxLeadWords) return false;
+  if (text.empty() || HasSentenceBreak(text)) return false;
   constexpr absl::string_view kClauseEnds[] = {
       ".", "!", "?", ":", ";", ")", "\"", "\xE2\x80\x9D", "\xE2\x80\xA6"};
   for (absl::string_view end : kClauseEnds) {
@@ -127,12 +158,16 @@ std::optional<importai::v1::Link> ParseLinkLine(absl::string_view line,
   lead = absl::StripAsciiWhitespace(lead);
   title = absl::StripAsciiWhitespace(title);
 
-  if (lead.empty() || CountWords(lead) > kMaxLeadWords ||
-      HasSentenceBreak(lead) || CountWords(title) > kMaxTitleWords) {
+  if (lead.empty() || HasSentenceBreak(lead) ||
+      OpensWithOneOf(lead, kSubjectPronouns)) {
     return std::nullopt;
   }
-  if (source.empty() && !absl::StartsWith(lead, "Read") &&
-      !ContainsWord(lead, "here")) {
+  const bool titled = glue != absl::string_view::npos ||
+                      (colon != absl::string_view::npos && !title.empty());
+  const bool points_here = ContainsWord(lead, "here");
+  const bool invites =
+      OpensWithOneOf(lead, kLinkVerbs) && (titled || !source.empty());
+  if (!points_here && !invites && !(titled && IsSourceName(source))) {
     return std::nullopt;
   }
 
@@ -150,7 +185,22 @@ std::optional<importai::v1::Link> ParseLinkLine(absl::string_view line,
   return link;
 }
 
-TrailingLinks ExtractTrailingLinks(absl::Span<const Line> lines,
+// The address the block gives for the link's title, else its first one.
+std::string FindUri(const Block& block, const importai::v1::Link& link) {
+  if (block.links.empty()) return std::string();
+  const size_t title = link.title().empty()
+                           ? absl::string_view::npos
+                           : block.text.find(link.title());
+  for (const InlineLink& inline_link : block.links) {
+    if (title != absl::string_view::npos && inline_link.begin < title + link.title().size() &&
+        inline_link.end > title) {
+      return inline_link.uri;
+    }
+  }
+  return block.links.front().uri;
+}
+
+TrailingLinks ExtractTrailingLinks(absl::Span<const Block> lines,
                                    std::vector<std::string>* warnings) {
   TrailingLinks result;
   // Collected backwards like the links, then reported in reading order.
@@ -158,7 +208,7 @@ TrailingLinks ExtractTrailingLinks(absl::Span<const Line> lines,
   size_t end = lines.size();
   std::string joined;
   while (end > 0) {
-    const Line& last = lines[end - 1];
+    const Block& last = lines[end - 1];
     bool glued = false;
     std::optional<importai::v1::Link> link;
     size_t consumed = 1;
@@ -175,6 +225,9 @@ TrailingLinks ExtractTrailingLinks(absl::Span<const Line> lines,
     }
     if (!link.has_value()) link = ParseLinkLine(last.text, &glued);
     if (!link.has_value()) break;
+    std::string uri = FindUri(last, *link);
+    if (uri.empty() && consumed == 2) uri = FindUri(lines[end - 2], *link);
+    link->set_uri(std::move(uri));
     if (glued) {
       notes.push_back(absl::StrCat("line ", lines[end - consumed].number,
                                    ": link title glued to its lead \"",

@@ -79,15 +79,19 @@ TEST(ParseLinkLineTest, RejectsBodySentences) {
   EXPECT_FALSE(ParseLinkLine("\xE2\x80\xA2 Read more: x (y)").has_value());
 }
 
-std::vector<Line> MakeLines(const std::vector<absl::string_view>& texts) {
-  std::vector<Line> lines;
+std::vector<Block> MakeLines(const std::vector<absl::string_view>& texts) {
+  std::vector<Block> lines;
   int number = 10;
-  for (absl::string_view text : texts) lines.push_back({text, number++});
+  for (absl::string_view text : texts) {
+    Block& block = lines.emplace_back();
+    block.text = std::string(text);
+    block.number = number++;
+  }
   return lines;
 }
 
 TEST(ExtractTrailingLinksTest, StopsAtTheFirstBodyLine) {
-  const std::vector<Line> lines =
+  const std::vector<Block> lines =
       MakeLines({"Body one.", "Read more: Not trailing (x).", "Body two.",
                  "Read more: A (arXiv).", "Get it here (GitHub)."});
   std::vector<std::string> warnings;
@@ -100,7 +104,7 @@ TEST(ExtractTrailingLinksTest, StopsAtTheFirstBodyLine) {
 }
 
 TEST(ExtractTrailingLinksTest, JoinsAWrappedLinkLine) {
-  const std::vector<Line> lines =
+  const std::vector<Block> lines =
       MakeLines({"Body.", "More details", "on the site (Lab)."});
   std::vector<std::string> warnings;
   const TrailingLinks links = ExtractTrailingLinks(lines, &warnings);
@@ -112,7 +116,7 @@ TEST(ExtractTrailingLinksTest, JoinsAWrappedLinkLine) {
 }
 
 TEST(ExtractTrailingLinksTest, AllowsNoLinks) {
-  const std::vector<Line> lines = MakeLines({"Just a body."});
+  const std::vector<Block> lines = MakeLines({"Just a body."});
   std::vector<std::string> warnings;
   const TrailingLinks links = ExtractTrailingLinks(lines, &warnings);
   EXPECT_EQ(links.first_line, 1u);

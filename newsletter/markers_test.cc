@@ -8,11 +8,15 @@ namespace {
 
 constexpr char kEllipsis[] = "\xE2\x80\xA6";
 
-TEST(MarkersTest, RecognizesSeparators) {
-  EXPECT_TRUE(IsSectionSeparator("***"));
-  EXPECT_TRUE(IsSectionSeparator("* * *"));
-  EXPECT_FALSE(IsSectionSeparator("**"));
-  EXPECT_FALSE(IsSectionSeparator("*With a footnote"));
+TEST(MarkersTest, RecognizesEverySeparatorSpelling) {
+  for (const char* rule : {"***", "*****", "* * *", "**", "###", "#########",
+                           "---", "- - -", "___", "====", "~~~~~~"}) {
+    EXPECT_TRUE(IsSeparatorLine(rule)) << rule;
+  }
+  for (const char* text : {"*", "--", "==", "*With a footnote", "#1", "-*-",
+                           "$$$", "** bold", "--- and more"}) {
+    EXPECT_FALSE(IsSeparatorLine(text)) << text;
+  }
 }
 
 TEST(MarkersTest, RecognizesBoilerplate) {
@@ -21,6 +25,12 @@ TEST(MarkersTest, RecognizesBoilerplate) {
   EXPECT_TRUE(IsBoilerplateLine("Thanks for reading!"));
   EXPECT_TRUE(IsBoilerplateLine(
       "Import AI publishes first on Substack \xE2\x80\x93 subscribe here."));
+  for (const char* chrome : {"Share", "Leave a comment", "Subscribe",
+                             "share this post", "[1]", "2", "(3)"}) {
+    EXPECT_TRUE(IsBoilerplateLine(chrome)) << chrome;
+  }
+  EXPECT_FALSE(IsBoilerplateLine("Share your thoughts on this."));
+  EXPECT_FALSE(IsBoilerplateLine("[2024]"));
   EXPECT_FALSE(IsBoilerplateLine("Import AI 5: Title"));
   EXPECT_FALSE(IsBoilerplateLine("Subscribe now to our rival, said nobody."));
 }
@@ -59,11 +69,49 @@ TEST(MarkersTest, ParsesIssueHeaders) {
   EXPECT_GT(header.number, int64_t{1} << 31);
 }
 
-TEST(MarkersTest, RecognizesTaleParts) {
-  EXPECT_TRUE(IsTechTalesHeading("Tech Tales:"));
+TEST(MarkersTest, SplitsRunOnAndColonDeks) {
+  const std::string ellipsis = kEllipsis;
+  const std::string run_on = ellipsis + "Bees fly" + ellipsis + " Then more.";
+  SplitDek dek = SplitDekLine(run_on);
+  EXPECT_EQ(dek.summary, "Bees fly");
+  EXPECT_EQ(dek.run_on, "Then more.");
+  const std::string inner = ellipsis + "Bees fly, and... so on" + ellipsis;
+  dek = SplitDekLine(inner);
+  EXPECT_EQ(dek.summary, "Bees fly, and... so on");
+  EXPECT_EQ(dek.run_on, "");
+  const std::string colon = ellipsis + "Bees fly:";
+  dek = SplitDekLine(colon);
+  EXPECT_EQ(dek.summary, "Bees fly");
+}
+
+TEST(MarkersTest, RecognizesTaleHeadingsInAnyCase) {
+  for (const char* heading : {"Tech Tales:", "Tech Tales", "TECH TALES:",
+                              "Tech tales", "tech tales: The Title",
+                              "Tech Tales \xE2\x80\x93 The Title"}) {
+    EXPECT_TRUE(IsTechTalesHeading(heading)) << heading;
+  }
+  EXPECT_EQ(TechTalesInlineTitle("Tech tales: The Title"), "The Title");
+  EXPECT_EQ(TechTalesInlineTitle("Tech Tales:"), "");
+  EXPECT_FALSE(IsTechTalesHeading("Tech tales are fun to write."));
+}
+
+TEST(MarkersTest, RecognizesEveryInspirationsSpelling) {
   EXPECT_TRUE(IsInspirationsLine("Things that inspired this story: a; b."));
-  EXPECT_TRUE(IsBracketed("[Somewhere, someday]"));
-  EXPECT_FALSE(IsBracketed("[Unclosed"));
+  EXPECT_TRUE(IsInspirationsLine("What inspired this story: a."));
+  EXPECT_TRUE(IsInspirationsLine("Things that inspired this poem: a."));
+  EXPECT_FALSE(IsInspirationsLine("Things that inspired this story and me."));
+}
+
+TEST(MarkersTest, ParsesEverySettingSpelling) {
+  bool closed = false;
+  EXPECT_EQ(ParseSetting("[Somewhere, someday]", &closed), "Somewhere, someday");
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(ParseSetting("[The internet, 2030].", &closed), "The internet, 2030");
+  EXPECT_EQ(ParseSetting("[The [old] net, 2030]", &closed), "The [old] net, 2030");
+  EXPECT_EQ(ParseSetting("[A moon base, 2100[", &closed), "A moon base, 2100");
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(ParseSetting("[Unclosed, 2040", &closed), "Unclosed, 2040");
+  EXPECT_FALSE(closed);
 }
 
 TEST(MarkersTest, ExcerptsCutAtWordsAndCharacters) {

@@ -10,27 +10,22 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/types/span.h"
+#include "common/status_macros.h"
 #include "newsletter/content_hash.h"
 #include "newsletter/markers.h"
+#include "newsletter/parts.h"
+#include "newsletter/readers/readers.h"
 #include "newsletter/section.h"
 #include "newsletter/tale.h"
 #include "newsletter/text.h"
+#include "absl/time/time.h"
 
 namespace importai::newsletter {
 namespace {
 
 constexpr int64_t kMaxIssueNumber = std::numeric_limits<int32_t>::max();
-// Headings are one short line; intro paragraphs that happen to end in ":" or
-// "?" are much longer, which keeps them out of the intro/heading split.
-constexpr int kMaxHeadingWords = 30;
 
-// The lines between two "***" separators.
-struct Chunk {
-  absl::Span<const Line> lines;
-  int separator_line = 0;  // The "***" line before it (header for the first).
-};
-
-absl::Status ValidateHeader(const Line& line, const IssueHeader& header) {
+absl::Status ValidateHeader(const Block& line, const IssueHeader& header) {
   if (header.negative || header.number == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "line ", line.number, ": issue number ", header.number_text,
@@ -66,47 +61,10 @@ bool ConsumeByLine(absl::string_view line, std::string* author) {
   return true;
 }
 
-std::vector<Chunk> SplitOnSeparators(absl::Span<const Line> lines,
-                                     int header_line) {
-  std::vector<Chunk> chunks;
-  size_t start = 0;
-  int separator_line = header_line;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (!IsSectionSeparator(lines[i].text)) continue;
-    chunks.push_back({lines.subspan(start, i - start), separator_line});
-    start = i + 1;
-    separator_line = lines[i].number;
-  }
-  chunks.push_back({lines.subspan(start), separator_line});
-  return chunks;
-}
-
-// Index of the first section's heading in the lines that follow the by-line,
-// or npos when they are all intro. A heading with a dek under it is the
-// surest sign; failing that, the first short line ending in ":" or "?".
-size_t FindFirstHeading(absl::Span<const Line> lines) {
-  for (size_t i = 1; i < lines.size(); ++i) {
-    if (IsTechTalesHeading(lines[i - 1].text)) break;
-    if (IsDek(lines[i].text) && EndsLikeHeading(lines[i - 1].text) &&
-        !IsWelcomeParagraph(lines[i - 1].text)) {
-      return i - 1;
-    }
-  }
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const absl::string_view text = lines[i].text;
-    if (IsTechTalesHeading(text)) return i;
-    if (EndsLikeHeading(text) && !IsWelcomeParagraph(text) &&
-        CountWords(text) <= kMaxHeadingWords) {
-      return i;
-    }
-  }
-  return absl::string_view::npos;
-}
-
 // The editor's note without the welcome boilerplate; empty if that is all.
-std::string BuildIntro(absl::Span<const Line> lines) {
+std::string BuildIntro(absl::Span<const Block> lines) {
   std::string intro;
-  for (const Line& line : lines) {
+  for (const Block& line : lines) {
     const absl::string_view text =
         IsWelcomeParagraph(line.text) ? StripWelcome(line.text) : line.text;
     if (text.empty()) continue;
@@ -116,76 +74,71 @@ std::string BuildIntro(absl::Span<const Line> lines) {
   return intro;
 }
 
-// Parses one issue copy: `lines` runs from its header to the next header.
-absl::StatusOr<ParsedIssue> ParseIssue(absl::Span<const Line> lines) {
-  const Line& header_line = lines.front();
-  IssueHeader header;
-  ParseIssueHeader(header_line.text, &header);
-  if (absl::Status status = ValidateHeader(header_line, header); !status.ok()) {
-    return status;
+void SetSourceDetails(const SourceDocument& document,
+                      importai::v1::Issue* issue) {
+  issue->set_uri(document.uri);
+  if (document.publish_time.has_value()) {
+    const absl::Time time = *document.publish_time;
+    issue->mutable_publish_time()->set_seconds(absl::ToUnixSeconds(time));
+    issue->mutable_publish_time()->set_nanos(static_cast<int32_t>(
+        absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(
+                                            absl::ToUnixSeconds(time)))));
   }
-  const int number = static_cast<int>(header.number);
+}
 
-  ParsedIssue parsed;
-  parsed.line = header_line.number;
-  importai::v1::Issue& issue = parsed.issue;
+// Parses one issue copy: `blocks` run from its header to the next header.
+// `document` is set for the first copy of a document: what its source said
+// about the issue.
+absl::Status ParseIssue(absl::Span<const Block> blocks,
+                        const SourceDocument* document, ParsedIssue* parsed) {
+  const Block& header_block = blocks.front();
+  parsed->line = header_block.number;
+  IssueHeader header;
+  ParseIssueHeader(header_block.text, &header);
+  IMPORTAI_RETURN_IF_ERROR(ValidateHeader(header_block, header));
+  const int number = static_cast<int>(header.number);
+  importai::v1::Issue& issue = parsed->issue;
   issue.set_number(number);
   issue.set_title(std::string(header.title));
   SetTopics(header.title, &issue);
+  if (document != nullptr) SetSourceDetails(*document, &issue);
 
-  std::vector<Line> content;
-  content.reserve(lines.size());
-  for (const Line& line : lines.subspan(1)) {
-    if (!IsBoilerplateLine(line.text)) content.push_back(line);
+  std::vector<Block> content;
+  content.reserve(blocks.size());
+  for (const Block& block : blocks.subspan(1)) {
+    if (!IsBoilerplateLine(block.text)) content.push_back(block);
   }
-  absl::Span<const Line> rest(content);
+  absl::Span<const Block> rest(content);
   if (!rest.empty() &&
       ConsumeByLine(rest.front().text, issue.mutable_author())) {
     rest.remove_prefix(1);
   } else {
-    parsed.warnings.push_back(
-        absl::StrCat("line ", header_line.number,
+    parsed->warnings.push_back(
+        absl::StrCat("line ", header_block.number,
                      ": no \"by AUTHOR\" line under the header"));
   }
 
-  std::vector<Chunk> chunks = SplitOnSeparators(rest, header_line.number);
-  const absl::Span<const Line> first = chunks.front().lines;
-  const size_t heading = FindFirstHeading(first);
-  const size_t intro_size =
-      heading == absl::string_view::npos ? first.size() : heading;
-  issue.set_intro(BuildIntro(first.first(intro_size)));
-  chunks.front().lines = first.subspan(intro_size);
-
-  for (size_t k = 0; k < chunks.size(); ++k) {
-    const Chunk& chunk = chunks[k];
-    if (chunk.lines.empty()) {
-      if (k > 0) {
-        parsed.warnings.push_back(absl::StrCat("line ", chunk.separator_line,
-                                               ": empty section skipped"));
-      }
-      continue;
+  const IssueParts parts = SplitIntoParts(rest, &parsed->warnings);
+  issue.set_intro(BuildIntro(parts.intro));
+  for (size_t k = 0; k < parts.parts.size(); ++k) {
+    const absl::Span<const Block> part(parts.parts[k]);
+    if (!parts.is_tale[k]) {
+      IMPORTAI_ASSIGN_OR_RETURN(
+          *issue.add_sections(),
+          ParseSection(part, number, issue.sections_size() + 1,
+                       &parsed->warnings));
+    } else if (issue.has_tale()) {
+      parsed->warnings.push_back(absl::StrCat(
+          "line ", part.front().number, ": second tale ignored"));
+    } else {
+      IMPORTAI_ASSIGN_OR_RETURN(*issue.mutable_tale(),
+                                ParseTale(part, number, &parsed->warnings));
     }
-    if (IsTaleChunk(chunk.lines)) {
-      if (issue.has_tale()) {
-        parsed.warnings.push_back(absl::StrCat(
-            "line ", chunk.lines.front().number, ": second tale ignored"));
-        continue;
-      }
-      absl::StatusOr<importai::v1::Tale> tale =
-          ParseTale(chunk.lines, number, &parsed.warnings);
-      if (!tale.ok()) return tale.status();
-      *issue.mutable_tale() = *std::move(tale);
-      continue;
-    }
-    absl::StatusOr<importai::v1::Section> section = ParseSection(
-        chunk.lines, number, issue.sections_size() + 1, &parsed.warnings);
-    if (!section.ok()) return section.status();
-    *issue.add_sections() = *std::move(section);
   }
   if (issue.sections().empty() && !issue.has_tale()) {
     return absl::InvalidArgumentError(absl::StrCat("issue ", number,
                                                    ": no sections found (line ",
-                                                   header_line.number, ")"));
+                                                   header_block.number, ")"));
   }
 
   // Hash before the derived fields are set: the issue is canonical as it is.
@@ -193,41 +146,98 @@ absl::StatusOr<ParsedIssue> ParseIssue(absl::Span<const Line> lines) {
   issue.set_name(absl::StrCat("issues/", number));
   issue.set_section_count(issue.sections_size());
   issue.set_content_hash(hash);
-  return parsed;
+  return absl::OkStatus();
+}
+
+// Where each issue copy of `document` starts; the source's own title stands
+// in for a header when no block holds one.
+std::vector<size_t> FindHeaders(SourceDocument& document) {
+  std::vector<size_t> headers;
+  for (size_t i = 0; i < document.blocks.size(); ++i) {
+    if (ParseIssueHeader(document.blocks[i].text)) headers.push_back(i);
+  }
+  if (headers.empty() && ParseIssueHeader(document.title)) {
+    Block title;
+    title.kind = BlockKind::kHeading;
+    title.text = document.title;
+    title.number = document.title_line;
+    document.blocks.insert(document.blocks.begin(), std::move(title));
+    headers.push_back(0);
+  }
+  return headers;
+}
+
+void WarnAboutTextBeforeHeader(const SourceDocument& document, size_t header,
+                               ParsedIssue* first) {
+  for (size_t i = 0; i < header; ++i) {
+    const Block& block = document.blocks[i];
+    if (block.kind != BlockKind::kRule && !IsBoilerplateLine(block.text)) {
+      first->warnings.insert(
+          first->warnings.begin(),
+          absl::StrCat("line ", block.number,
+                       ": text before the first issue header ignored"));
+      return;
+    }
+  }
+}
+
+// Parses every issue copy of `document`, appending them to `issues`. A
+// document holding none (a feed item that is not an issue) is one rejected
+// copy when it is one of several, so that it is not lost silently.
+void ParseDocument(SourceDocument& document, bool one_of_several,
+                   std::vector<ParsedIssue>* issues) {
+  const std::vector<size_t> headers = FindHeaders(document);
+  if (headers.empty()) {
+    if (!one_of_several) return;
+    ParsedIssue& rejected = issues->emplace_back();
+    rejected.line = document.title_line;
+    rejected.status = absl::InvalidArgumentError(absl::StrCat(
+        "line ", document.title_line, ": \"", Excerpt(document.title),
+        "\" holds no issue header (\"Import AI N: title\")"));
+    return;
+  }
+  const absl::Span<const Block> blocks(document.blocks);
+  for (size_t k = 0; k < headers.size(); ++k) {
+    const size_t end =
+        k + 1 < headers.size() ? headers[k + 1] : document.blocks.size();
+    ParsedIssue& parsed = issues->emplace_back();
+    if (k == 0) {
+      parsed.warnings = document.warnings;
+      WarnAboutTextBeforeHeader(document, headers[0], &parsed);
+    }
+    parsed.status =
+        ParseIssue(blocks.subspan(headers[k], end - headers[k]),
+                   k == 0 ? &document : nullptr, &parsed);
+    if (!parsed.status.ok()) {
+      const int number = parsed.issue.number();
+      parsed.issue.Clear();
+      parsed.issue.set_number(number);
+    }
+  }
 }
 
 }  // namespace
 
 absl::StatusOr<std::vector<ParsedIssue>> ParseNewsletter(
-    absl::string_view text) {
-  const NormalizedText normalized(text);
-  const std::vector<Line>& lines = normalized.lines();
-
-  std::vector<size_t> headers;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (ParseIssueHeader(lines[i].text)) headers.push_back(i);
+    absl::string_view text, v1::InputFormat format) {
+  const v1::InputFormat read_as = format == v1::INPUT_FORMAT_UNSPECIFIED
+                                      ? DetectFormat(text)
+                                      : format;
+  IMPORTAI_ASSIGN_OR_RETURN(std::vector<SourceDocument> documents,
+                            ReadDocuments(text, read_as));
+  std::vector<ParsedIssue> issues;
+  for (SourceDocument& document : documents) {
+    ParseDocument(document, documents.size() > 1, &issues);
   }
-  if (headers.empty()) {
+  if (issues.empty()) {
     return absl::InvalidArgumentError(
         "line 1: no issue header (\"Import AI N: title\") found");
   }
-
-  std::vector<ParsedIssue> issues;
-  issues.reserve(headers.size());
-  for (size_t k = 0; k < headers.size(); ++k) {
-    const size_t end = k + 1 < headers.size() ? headers[k + 1] : lines.size();
-    absl::StatusOr<ParsedIssue> issue = ParseIssue(
-        absl::MakeConstSpan(lines).subspan(headers[k], end - headers[k]));
-    if (!issue.ok()) return issue.status();
-    issues.push_back(*std::move(issue));
-  }
-  for (size_t i = 0; i < headers.front(); ++i) {
-    if (!IsBoilerplateLine(lines[i].text)) {
-      issues.front().warnings.insert(
-          issues.front().warnings.begin(),
-          absl::StrCat("line ", lines[i].number,
-                       ": text before the first issue header ignored"));
-      break;
+  if (format == v1::INPUT_FORMAT_UNSPECIFIED) {
+    const std::string detected = absl::StrCat(
+        "line 1: read as ", FormatName(read_as), " (detected from the content)");
+    for (ParsedIssue& issue : issues) {
+      issue.warnings.insert(issue.warnings.begin(), detected);
     }
   }
   return issues;

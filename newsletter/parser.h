@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "importai/v1/ingest_service.pb.h"
 #include "importai/v1/resources.pb.h"
 
 namespace importai::newsletter {
@@ -20,18 +21,28 @@ struct ParsedIssue {
                               // none), section_count, content_hash.
                               // revision/create_time/update_time are left
                               // unset (storage sets them).
+                              // uri, publish_time and Link.uri are set
+                              // when the source gave them.
   int line = 0;  // 1-based input line of this copy's "Import AI N:" header
-  std::vector<std::string> warnings;  // things tolerated, each naming its
-                                      // line: "line 12: ..."
+  // Things tolerated or inferred, each naming its line: "line 12: ...".
+  std::vector<std::string> warnings;
+  // Not OK when this copy does not parse: INVALID_ARGUMENT naming the issue
+  // and the line, e.g. "issue 387: section 2: ... (line 144)". `issue` then
+  // holds only `number` (0 when the header itself is unreadable).
+  absl::Status status;
 };
 
-// Finds every issue copy in `text`, in input order, and parses each. Never
-// crashes or hangs on any input; time and memory linear in the input size.
-// Errors: INVALID_ARGUMENT with a message naming the line, e.g. "line 1: no
-// issue header (\"Import AI N: title\") found" for text holding no issue, or
-// "issue 387: section 2: ... (line 144)".
+// Reads `text` as `format` (UNSPECIFIED: detected, and every copy's warnings
+// say what was detected), finds every issue copy in it, in input order, and
+// parses each. Never crashes or hangs on any input; time and memory linear in
+// the input size.
+// Errors: INVALID_ARGUMENT naming the line when the input holds no issue at
+// all ("line 1: no issue header (\"Import AI N: title\") found") or cannot
+// be read as `format`. A copy that does not parse is not an error of the
+// call: its ParsedIssue::status says why.
 absl::StatusOr<std::vector<ParsedIssue>> ParseNewsletter(
-    absl::string_view text);
+    absl::string_view text,
+    v1::InputFormat format = v1::INPUT_FORMAT_UNSPECIFIED);
 
 }  // namespace importai::newsletter
 

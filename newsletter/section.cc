@@ -6,6 +6,7 @@
 #include "newsletter/citations.h"
 #include "newsletter/links.h"
 #include "newsletter/markers.h"
+#include "newsletter/parts.h"
 
 namespace importai::newsletter {
 namespace {
@@ -29,12 +30,12 @@ std::vector<int> CitedIssues(const importai::v1::Section& section) {
 
 }  // namespace
 
-std::string JoinParagraphs(absl::Span<const Line> lines) {
+std::string JoinParagraphs(absl::Span<const Block> lines) {
   size_t size = 0;
-  for (const Line& line : lines) size += line.text.size() + 2;
+  for (const Block& line : lines) size += line.text.size() + 2;
   std::string joined;
   joined.reserve(size);
-  for (const Line& line : lines) {
+  for (const Block& line : lines) {
     if (!joined.empty()) joined.append("\n\n");
     joined.append(line.text.data(), line.text.size());
   }
@@ -42,19 +43,21 @@ std::string JoinParagraphs(absl::Span<const Line> lines) {
 }
 
 absl::StatusOr<importai::v1::Section> ParseSection(
-    absl::Span<const Line> lines, int issue_number, int ordinal,
+    absl::Span<const Block> lines, int issue_number, int ordinal,
     std::vector<std::string>* warnings) {
-  const Line& heading = lines.front();
+  const Block& heading = lines.front();
   if (lines.size() == 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("issue ", issue_number, ": section ", ordinal,
                      ": heading \"", Excerpt(heading.text),
                      "\" is followed by no text (line ", heading.number, ")"));
   }
-  if (!EndsLikeHeading(heading.text)) {
+  const bool has_dek = IsDekBlock(lines[1], heading);
+  if (!has_dek && !IsMarkedHeading(heading) && !EndsLikeHeading(heading.text)) {
     warnings->push_back(absl::StrCat(
         "line ", heading.number, ": section heading \"", Excerpt(heading.text),
-        "\" does not end in \":\" or \"?\""));
+        "\" inferred: no dek under it and no \":\", \"?\" or \"!\" at its "
+        "end"));
   }
 
   importai::v1::Section section;
@@ -64,20 +67,33 @@ absl::StatusOr<importai::v1::Section> ParseSection(
   section.set_ordinal(ordinal);
   section.set_title(SectionTitle(heading.text));
 
-  absl::Span<const Line> rest = lines.subspan(1);
-  if (IsDek(rest.front().text)) {
-    section.set_summary(std::string(StripEllipses(rest.front().text)));
+  absl::Span<const Block> rest = lines.subspan(1);
+  // A dek that runs on into the body after its closing ellipsis gives the
+  // body its first paragraph.
+  std::vector<Block> run_on;
+  if (has_dek) {
+    const SplitDek dek = SplitDekLine(rest.front().text);
+    section.set_summary(std::string(dek.summary));
+    if (!dek.run_on.empty()) {
+      warnings->push_back(absl::StrCat("line ", rest.front().number,
+                                       ": text after the dek's closing "
+                                       "ellipsis starts the body"));
+      Block& first = run_on.emplace_back();
+      first.text = std::string(dek.run_on);
+      first.number = rest.front().number;
+    }
     rest.remove_prefix(1);
   }
   TrailingLinks links = ExtractTrailingLinks(rest, warnings);
-  const absl::Span<const Line> body = rest.first(links.first_line);
+  run_on.insert(run_on.end(), rest.begin(), rest.begin() + links.first_line);
+  const absl::Span<const Block> body(run_on);
   if (body.empty()) {
     warnings->push_back(absl::StrCat("line ", heading.number, ": section \"",
                                      Excerpt(section.title()),
                                      "\" has no body"));
   }
   section.set_body(JoinParagraphs(body));
-  for (const Line& line : body) {
+  for (const Block& line : body) {
     if (IsWhyThisMatters(line.text)) {
       section.set_why_it_matters(std::string(line.text));
       break;

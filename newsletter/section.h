@@ -7,19 +7,19 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "importai/v1/resources.pb.h"
-#include "newsletter/text.h"
+#include "newsletter/blocks.h"
 
 namespace importai::newsletter {
 
-// Parses the lines of one section, heading first (no separators, no blank
-// lines): heading, optional dek, body, trailing link lines. Fills every
-// Section field. Fails when the heading is followed by nothing.
+// Parses the blocks of one section, heading first (no separators): heading,
+// optional dek, body, trailing link lines. Fills every Section field. Fails
+// when the heading is followed by nothing.
 absl::StatusOr<importai::v1::Section> ParseSection(
-    absl::Span<const Line> lines, int issue_number, int ordinal,
+    absl::Span<const Block> blocks, int issue_number, int ordinal,
     std::vector<std::string>* warnings);
 
 // Joins paragraphs with a blank line, the body format of sections and tales.
-std::string JoinParagraphs(absl::Span<const Line> lines);
+std::string JoinParagraphs(absl::Span<const Block> blocks);
 
 }  // namespace importai::newsletter
 

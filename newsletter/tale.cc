@@ -24,47 +24,57 @@ void AddInspirations(absl::string_view line, importai::v1::Tale* tale) {
   }
 }
 
-}  // namespace
-
-bool IsTaleChunk(absl::Span<const Line> lines) {
-  if (lines.empty()) return false;
-  if (IsTechTalesHeading(lines.front().text)) return true;
-  for (const Line& line : lines) {
-    if (IsInspirationsLine(line.text)) return true;
+// A title as the tale gives it, without the quotes or emphasis marks around
+// it or a final ":".
+absl::string_view CleanTitle(absl::string_view title) {
+  title = absl::StripAsciiWhitespace(title);
+  absl::ConsumeSuffix(&title, ":");
+  constexpr std::pair<absl::string_view, absl::string_view> kPairs[] = {
+      {"\"", "\""}, {"\xE2\x80\x9C", "\xE2\x80\x9D"},
+      {"\xE2\x80\x98", "\xE2\x80\x99"}, {"'", "'"}, {"*", "*"}, {"_", "_"}};
+  for (const auto& [open, close] : kPairs) {
+    if (title.size() > open.size() + close.size() &&
+        absl::StartsWith(title, open) && absl::EndsWith(title, close)) {
+      title = title.substr(open.size(),
+                           title.size() - open.size() - close.size());
+      break;
+    }
   }
-  return false;
+  return absl::StripAsciiWhitespace(title);
 }
 
+}  // namespace
+
 absl::StatusOr<importai::v1::Tale> ParseTale(
-    absl::Span<const Line> lines, int issue_number,
+    absl::Span<const Block> lines, int issue_number,
     std::vector<std::string>* warnings) {
   importai::v1::Tale tale;
   tale.set_name(absl::StrCat("issues/", issue_number, "/tale"));
   tale.set_issue_number(issue_number);
 
   const int first_line = lines.front().number;
-  absl::Span<const Line> rest = lines;
+  absl::Span<const Block> rest = lines;
   if (IsTechTalesHeading(rest.front().text)) {
-    // The title may share the heading's line: "Tech Tales: The Title".
-    absl::string_view inline_title = rest.front().text;
-    absl::ConsumePrefix(&inline_title, "Tech Tales");
-    absl::ConsumePrefix(&inline_title, ":");
-    inline_title = absl::StripAsciiWhitespace(inline_title);
-    if (!inline_title.empty()) tale.set_title(std::string(inline_title));
+    tale.set_title(std::string(CleanTitle(TechTalesInlineTitle(rest.front().text))));
     rest.remove_prefix(1);
   }
   if (tale.title().empty()) {
-    if (rest.empty() || IsInspirationsLine(rest.front().text)) {
+    if (rest.empty() || IsInspirationsLine(rest.front().text) ||
+        IsBracketed(rest.front().text)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "issue ", issue_number, ": tale: no title (line ", first_line, ")"));
     }
-    tale.set_title(std::string(rest.front().text));
+    tale.set_title(std::string(CleanTitle(rest.front().text)));
     rest.remove_prefix(1);
   }
   if (!rest.empty() && IsBracketed(rest.front().text)) {
-    const absl::string_view setting = rest.front().text;
-    tale.set_setting(std::string(
-        absl::StripAsciiWhitespace(setting.substr(1, setting.size() - 2))));
+    bool closed = true;
+    tale.set_setting(std::string(ParseSetting(rest.front().text, &closed)));
+    if (!closed) {
+      warnings->push_back(absl::StrCat("line ", rest.front().number,
+                                       ": the setting's \"[\" is never "
+                                       "closed; the whole line taken"));
+    }
     rest.remove_prefix(1);
   }
 

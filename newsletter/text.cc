@@ -116,7 +116,7 @@ std::string NormalizeWhitespace(absl::string_view raw) {
   return out;
 }
 
-NormalizedText::NormalizedText(absl::string_view raw) {
+NormalizedText::NormalizedText(absl::string_view raw, bool keep_blank_lines) {
   buffer_.reserve(raw.size() + 16);
   struct Span {
     size_t offset;
@@ -135,7 +135,7 @@ NormalizedText::NormalizedText(absl::string_view raw) {
                            : static_cast<const char*>(newline) - raw.data();
     const size_t offset = buffer_.size();
     AppendNormalizedLine(raw.substr(pos, end - pos), &buffer_);
-    if (buffer_.size() > offset) {
+    if (buffer_.size() > offset || keep_blank_lines) {
       spans.push_back({offset, buffer_.size() - offset, number});
     }
     if (newline == nullptr) break;

@@ -18,11 +18,13 @@ struct Line {
   int number = 0;          // 1-based line number in the raw input.
 };
 
-// The non-empty lines of a text. Blank lines are dropped because the two
-// copies of an issue differ in their blank lines but not in their content.
+// The lines of a text, normalized. Blank lines are dropped unless asked for
+// (as lines with empty text): the two copies of an issue differ in their blank
+// lines but not in their content, and only a hard-wrapped text needs them.
 class NormalizedText {
  public:
-  explicit NormalizedText(absl::string_view raw);
+  explicit NormalizedText(absl::string_view raw,
+                          bool keep_blank_lines = false);
 
   NormalizedText(const NormalizedText&) = delete;
   NormalizedText& operator=(const NormalizedText&) = delete;

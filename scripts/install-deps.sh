@@ -5,18 +5,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # deploy/Dockerfile's builder stage installs the same C++ packages
-# (tests/deploy_image_test.sh keeps the two lists equal).
+# (tests/deploy_image_test.sh keeps the two lists equal). The parser's format
+# readers use cmark, libxml2 and libyaml; cmark (the program) is there because
+# libcmark-dev's CMake config refers to /usr/bin/cmark and fails without it.
 packages=(
   cmake ninja-build g++ pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libcmark-dev cmark libxml2-dev libyaml-dev
   nodejs npm
 )
 # Only the CI's hardening steps need these (scripts/fuzz.sh: clang with
 # libFuzzer and its ASan/UBSan runtimes), not the release image's builder.
 hardening_packages=(clang libclang-rt-14-dev)
+# The end-to-end tests read the CLI's JSON output with jq.
+test_packages=(jq)
 missing=()
-for package in "${packages[@]}" "${hardening_packages[@]}"; do
+for package in "${packages[@]}" "${hardening_packages[@]}" "${test_packages[@]}"; do
   # nodejs/npm may come from elsewhere; a working command is enough.
   case "$package" in
     nodejs) command -v node >/dev/null && continue ;;

@@ -31,6 +31,10 @@ struct WriteOutcome {
   // Revision of the stored issue after this copy; 0 for a change that a
   // dry run would have made.
   int64_t revision = 0;
+  // What merging the copy onto the stored issue kept, for people and
+  // without a line number, e.g. "this copy lacks its date of the stored
+  // issue; the stored ones are kept" (see storage/issue_merge.h).
+  std::vector<std::string> notes;
 };
 
 struct WriteResult {
@@ -122,11 +126,13 @@ class ArchiveStore {
   virtual absl::StatusOr<std::vector<v1::Section>> ListCitingSections(
       int32_t cited, SectionPosition after, int limit) = 0;
 
-  // Stores parsed issue copies in one atomic, synced write, in input order. A
-  // copy whose content_hash equals the stored one (or an earlier copy's in the
-  // same call) is UNCHANGED; any other is CREATED or UPDATED and takes the
-  // next revision, with a log entry carrying the issue as written. The search
-  // index and citation graph change in the same write.
+  // Stores parsed issue copies in one atomic, synced write, in input order.
+  // Each copy is merged onto the stored issue (or onto an earlier copy of the
+  // same call) by MergeIssue (storage/issue_merge.h): the copy's words and
+  // details win, and details it lacks are kept, never erased. A copy that
+  // adds or changes nothing is UNCHANGED; any other is CREATED or UPDATED and
+  // takes the next revision, with a log entry carrying the merged issue as
+  // written. The search index and citation graph change in the same write.
   // REQUIRES: each copy has number, content_hash and its parsed fields set.
   // With `dry_run`, reports the outcomes and stores nothing.
   // On error nothing is stored, with one exception: when only the sync

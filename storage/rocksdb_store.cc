@@ -15,6 +15,7 @@
 #include "storage/index/index_keys.h"
 #include "storage/index/index_writer.h"
 #include "storage/index/search_executor.h"
+#include "storage/issue_merge.h"
 #include "storage/keys.h"
 #include "storage/rocksdb_status.h"
 
@@ -488,24 +489,32 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
         return stored.status();
       }
     }
-    if (previous != nullptr &&
-        previous->content_hash() == copy.content_hash()) {
-      // In a dry run, a revision this request staged was never committed.
-      const bool committed = previous->revision() <= committed_head;
-      result.outcomes.push_back(
-          {v1::INGEST_OUTCOME_UNCHANGED,
-           dry_run && !committed ? 0 : previous->revision()});
-      continue;
-    }
     const bool created = previous == nullptr;
-    v1::Issue issue = copy;
+    v1::Issue issue;
+    std::vector<std::string> notes;
+    if (created) {
+      issue = copy;
+    } else {
+      MergedIssue merged = MergeIssue(*previous, copy);
+      notes = std::move(merged.notes);
+      if (!merged.changed) {
+        // In a dry run, a revision this request staged was never committed.
+        const bool committed = previous->revision() <= committed_head;
+        result.outcomes.push_back(
+            {v1::INGEST_OUTCOME_UNCHANGED,
+             dry_run && !committed ? 0 : previous->revision(),
+             std::move(notes)});
+        continue;
+      }
+      issue = std::move(merged.issue);
+    }
     issue.set_revision(++head);
     *issue.mutable_create_time() =
         created ? commit_timestamp : previous->create_time();
     *issue.mutable_update_time() = commit_timestamp;
     result.outcomes.push_back(
         {created ? v1::INGEST_OUTCOME_CREATED : v1::INGEST_OUTCOME_UPDATED,
-         dry_run ? 0 : head});
+         dry_run ? 0 : head, std::move(notes)});
 
     auto issue_bytes =
         std::make_shared<const std::string>(issue.SerializeAsString());

@@ -16,12 +16,15 @@ using ::importai::testing::IsOk;
 using ::importai::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 const absl::Time kFirstCommit = absl::FromUnixSeconds(1700000000);
 const absl::Time kLaterCommit = absl::FromUnixSeconds(1700086400);
 
 using ::importai::storage::testing::MakeIssue;
+using ::importai::storage::testing::WithDetails;
 
 std::vector<v1::IngestOutcome> Outcomes(const WriteResult& result) {
   std::vector<v1::IngestOutcome> outcomes;
@@ -173,6 +176,106 @@ TEST_F(RocksDbStoreTest, ChangedContentIsUpdatedAndDropsStaleRows) {
   auto sections = store_->ListSections({}, 20, 100);
   ASSERT_THAT(sections, IsOk());
   EXPECT_THAT(*sections, SizeIs(1));
+}
+
+// Whether `issue` holds what WithDetails adds.
+void ExpectDetails(const v1::Issue& issue) {
+  EXPECT_EQ(issue.uri(),
+            absl::StrCat("https://example.org/p/import-ai-", issue.number()));
+  EXPECT_TRUE(issue.has_publish_time());
+  ASSERT_THAT(issue.sections(), Not(IsEmpty()));
+  for (const v1::Section& section : issue.sections()) {
+    ASSERT_THAT(section.links(), SizeIs(1));
+    EXPECT_EQ(section.links(0).uri(),
+              absl::StrCat("https://example.org/paper-", section.ordinal()));
+  }
+}
+
+TEST_F(RocksDbStoreTest, RicherCopyIsUpdatedAndTheFeedCarriesItsDetails) {
+  std::vector<v1::WatchIssuesResponse> events;
+  store_->SetCommitListener(
+      [&events](const std::vector<CommittedEntry>& committed) {
+        for (const CommittedEntry& entry : committed)
+          events.push_back(entry.event);
+      });
+  Write({MakeIssue(25, 2, true)});
+  WriteResult richer = Write({WithDetails(MakeIssue(25, 2, true))});
+  EXPECT_THAT(Outcomes(richer), ElementsAre(v1::INGEST_OUTCOME_UPDATED));
+  EXPECT_EQ(richer.outcomes[0].revision, 2);
+  EXPECT_THAT(richer.outcomes[0].notes, IsEmpty());
+
+  auto issue = store_->GetIssue(25);
+  ASSERT_THAT(issue, IsOk());
+  ExpectDetails(*issue);
+  auto section = store_->GetSection(25, 2);
+  ASSERT_THAT(section, IsOk());
+  EXPECT_EQ(section->links(0).uri(), "https://example.org/paper-2");
+  ASSERT_THAT(events, SizeIs(2));
+  EXPECT_EQ(events[1].type(), v1::EVENT_TYPE_UPDATED);
+  ExpectDetails(events[1].issue());
+}
+
+TEST_F(RocksDbStoreTest, PoorerCopyIsUnchangedErasesNothingAndSaysSo) {
+  Write({WithDetails(MakeIssue(26, 2, true))});
+  WriteResult poorer = Write({MakeIssue(26, 2, true)});
+  EXPECT_THAT(Outcomes(poorer), ElementsAre(v1::INGEST_OUTCOME_UNCHANGED));
+  EXPECT_EQ(poorer.outcomes[0].revision, 1);
+  EXPECT_THAT(poorer.outcomes[0].notes,
+              ElementsAre(HasSubstr("the stored ones are kept")));
+  EXPECT_EQ(poorer.head_revision, 1);
+  auto issue = store_->GetIssue(26);
+  ASSERT_THAT(issue, IsOk());
+  ExpectDetails(*issue);
+}
+
+TEST_F(RocksDbStoreTest, SameRichCopyTwiceIsUnchanged) {
+  Write({WithDetails(MakeIssue(27, 1, false))});
+  WriteResult again = Write({WithDetails(MakeIssue(27, 1, false))});
+  EXPECT_THAT(Outcomes(again), ElementsAre(v1::INGEST_OUTCOME_UNCHANGED));
+  EXPECT_THAT(again.outcomes[0].notes, IsEmpty());
+  EXPECT_EQ(store_->HeadRevision(), 1);
+}
+
+TEST_F(RocksDbStoreTest, NewWordsKeepTheStoredDetailsTheCopyLacks) {
+  Write({WithDetails(MakeIssue(28, 2, true))});
+  WriteResult edited = Write({MakeIssue(28, 2, true, /*variant=*/1)});
+  EXPECT_THAT(Outcomes(edited), ElementsAre(v1::INGEST_OUTCOME_UPDATED));
+  EXPECT_THAT(edited.outcomes[0].notes, SizeIs(1));
+  auto issue = store_->GetIssue(28);
+  ASSERT_THAT(issue, IsOk());
+  EXPECT_EQ(issue->title(), "Issue 28 variant 1");
+  ExpectDetails(*issue);
+}
+
+TEST_F(RocksDbStoreTest, LaterCopiesInOneRequestMergeOntoEarlierOnes) {
+  WriteResult result =
+      Write({MakeIssue(29, 1, false), WithDetails(MakeIssue(29, 1, false)),
+             MakeIssue(29, 1, false)});
+  EXPECT_THAT(Outcomes(result), ElementsAre(v1::INGEST_OUTCOME_CREATED,
+                                            v1::INGEST_OUTCOME_UPDATED,
+                                            v1::INGEST_OUTCOME_UNCHANGED));
+  EXPECT_EQ(result.outcomes[2].revision, 2);
+  EXPECT_THAT(result.outcomes[2].notes, SizeIs(1));
+  auto log = store_->ReadRevisions(1, 100);
+  ASSERT_THAT(log, IsOk());
+  ASSERT_THAT(*log, SizeIs(2));
+  ExpectDetails((*log)[1].issue());
+}
+
+TEST_F(RocksDbStoreTest, DryRunMergesLikeAWriteAndStoresNothing) {
+  Write({MakeIssue(24, 1, false)});
+  WriteResult dry = Write(
+      {WithDetails(MakeIssue(24, 1, false)), MakeIssue(24, 1, false)},
+      kFirstCommit, /*dry_run=*/true);
+  EXPECT_THAT(Outcomes(dry), ElementsAre(v1::INGEST_OUTCOME_UPDATED,
+                                         v1::INGEST_OUTCOME_UNCHANGED));
+  EXPECT_EQ(dry.outcomes[0].revision, 0);
+  EXPECT_EQ(dry.outcomes[1].revision, 0);
+  EXPECT_THAT(dry.outcomes[1].notes, SizeIs(1));
+  auto issue = store_->GetIssue(24);
+  ASSERT_THAT(issue, IsOk());
+  EXPECT_THAT(issue->uri(), IsEmpty());
+  EXPECT_EQ(store_->HeadRevision(), 1);
 }
 
 TEST_F(RocksDbStoreTest, RevisionLogRecordsEachChangeAsWritten) {

@@ -8,9 +8,10 @@
 
 namespace importai::storage::testing {
 
-// An issue as the parser would hand it over: `variant` changes its content
-// (the issue title ends "variant <V>", and each section title holds the
-// searchable word "variant<V>").
+// An issue as the parser would hand it over from plain text: `variant`
+// changes its content (the issue title ends "variant <V>", and each section
+// title holds the searchable word "variant<V>"). Section K has one link,
+// "Read more: Paper K (arXiv).", without an address.
 inline v1::Issue MakeIssue(int32_t number, int sections, bool with_tale,
                            int variant = 0) {
   v1::Issue issue;
@@ -23,6 +24,11 @@ inline v1::Issue MakeIssue(int32_t number, int sections, bool with_tale,
     section->set_issue_number(number);
     section->set_ordinal(ordinal);
     section->set_title(absl::StrCat("Section ", ordinal, " variant", variant));
+    v1::Link* link = section->add_links();
+    link->set_text(absl::StrCat("Read more: Paper ", ordinal, " (arXiv)."));
+    link->set_lead("Read more");
+    link->set_title(absl::StrCat("Paper ", ordinal));
+    link->set_source("arXiv");
   }
   issue.set_section_count(sections);
   if (with_tale) {
@@ -32,6 +38,22 @@ inline v1::Issue MakeIssue(int32_t number, int sections, bool with_tale,
   }
   issue.set_content_hash(absl::StrCat("hash-", number, "-", sections, "-",
                                       with_tale, "-", variant));
+  return issue;
+}
+
+// `issue` with what only Markdown, HTML and feeds give: its address
+// "https://example.org/p/import-ai-N", a date, and the address
+// "https://example.org/paper-K" on section K's links. The content_hash does
+// not change: it covers the words only.
+inline v1::Issue WithDetails(v1::Issue issue) {
+  issue.set_uri(absl::StrCat("https://example.org/p/import-ai-", issue.number()));
+  issue.mutable_publish_time()->set_seconds(1690000000 + issue.number());
+  for (v1::Section& section : *issue.mutable_sections()) {
+    for (v1::Link& link : *section.mutable_links()) {
+      link.set_uri(
+          absl::StrCat("https://example.org/paper-", section.ordinal()));
+    }
+  }
   return issue;
 }
 
