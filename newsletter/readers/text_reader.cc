@@ -82,12 +82,15 @@ int WrapWidth(const std::vector<RawLine>& lines) {
 }
 
 // In a wrapped text, a line break inside a paragraph was the author's when
-// the next line's first word would have fitted on the line before it.
-bool IsDeliberateBreak(absl::string_view before, absl::string_view next,
-                       int width) {
-  return CountCharacters(before) + 1 + CountCharacters(FirstWord(next)) <=
-             width ||
-         StartsBlock(next);
+// the next line's first word would have fitted on the line before it, with
+// room to spare (wrappers leave a ragged edge), or when the next line starts
+// a block of its own. A one-line paragraph that ends like a heading is one.
+bool IsDeliberateBreak(absl::string_view paragraph, absl::string_view before,
+                       absl::string_view next, int width) {
+  const int needed =
+      CountCharacters(before) + 1 + CountCharacters(FirstWord(next));
+  return needed <= width - kFullLineSlack || StartsBlock(next) ||
+         (paragraph.size() == before.size() && EndsLikeHeading(before));
 }
 
 void AddParagraph(std::string text, int number, SourceDocument* document) {
@@ -133,7 +136,8 @@ absl::StatusOr<std::vector<SourceDocument>> ReadText(absl::string_view input) {
       continue;
     }
     if (!paragraph.empty() &&
-        (width == 0 || IsDeliberateBreak(previous_line, line.text, width))) {
+        (width == 0 ||
+         IsDeliberateBreak(paragraph, previous_line, line.text, width))) {
       flush();
     }
     if (paragraph.empty()) {
