@@ -1,5 +1,6 @@
 #include "newsletter/parts.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "newsletter/markers.h"
@@ -14,9 +15,13 @@ constexpr int kMaxHeadingWords = 30;
 
 using Blocks = absl::Span<const Block>;
 
-// A block that may head a section found without a separator before it.
+// A block that may head a section found without a separator before it (it
+// has a dek under it): anything but a sentence, which ends in "." or the
+// like; a heading ends in a word or ":", "?" or "!".
 bool CanHeadInferredSection(const Block& block) {
-  return IsMarkedHeading(block) || EndsLikeHeading(block.text);
+  if (IsMarkedHeading(block) || EndsLikeHeading(block.text)) return true;
+  const char last = block.text.empty() ? '.' : block.text.back();
+  return absl::ascii_isalnum(static_cast<unsigned char>(last));
 }
 
 bool IsHeadingWithDek(Blocks blocks, size_t i) {

@@ -21,7 +21,7 @@ TEST(SampleIssuesTest, ParsesToTwoIssuesWithoutWarnings) {
   std::ostringstream text;
   text << file.rdbuf();
 
-  absl::StatusOr<std::vector<ParsedIssue>> parsed = ParseNewsletter(text.str());
+  absl::StatusOr<std::vector<ParsedIssue>> parsed = ParseNewsletter(text.str(), importai::v1::INPUT_FORMAT_TEXT);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   ASSERT_EQ(parsed->size(), 2u);
   for (const ParsedIssue& issue : *parsed) {

@@ -175,6 +175,23 @@ TEST(VariationsTest, HeadingsWithoutColonsAreFoundByTheirDeks) {
   EXPECT_THAT(parsed.warnings, IsEmpty());
 }
 
+TEST(VariationsTest, HeadingsWithDeksStartSectionsWithoutSeparators) {
+  const ParsedIssue parsed = ParseFixture("missing_separators.txt");
+  EXPECT_THAT(SectionTitles(parsed.issue),
+              ElementsAre("Tiny satellites learn to dock",
+                          "Robot dogs climb ladders!",
+                          "Maps drawn by language models",
+                          "Could a model run a lighthouse?"));
+  EXPECT_EQ(parsed.issue.sections(0).links_size(), 1);
+  EXPECT_EQ(parsed.issue.sections(2).summary(),
+            "Asked for directions, a model drew a map");
+  EXPECT_THAT(parsed.warnings,
+              ElementsAre(StartsWith("line 9: no separator before section "
+                                     "heading \"Robot dogs"),
+                          StartsWith("line 12: no separator before section "
+                                     "heading \"Maps drawn")));
+}
+
 TEST(VariationsTest, DeksOfEveryKind) {
   const ParsedIssue parsed = ParseFixture("dek_variants.txt");
   ASSERT_EQ(parsed.issue.sections_size(), 4);
