@@ -1,5 +1,6 @@
 #include "newsletter/parser.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <utility>
@@ -103,12 +104,7 @@ absl::Status ParseIssue(absl::Span<const Block> blocks,
   SetTopics(header.title, &issue);
   if (document != nullptr) SetSourceDetails(*document, &issue);
 
-  std::vector<Block> content;
-  content.reserve(blocks.size());
-  for (const Block& block : blocks.subspan(1)) {
-    if (!IsBoilerplateLine(block.text)) content.push_back(block);
-  }
-  absl::Span<const Block> rest(content);
+  absl::Span<const Block> rest = blocks.subspan(1);
   if (!rest.empty() &&
       ConsumeByLine(rest.front().text, issue.mutable_author())) {
     rest.remove_prefix(1);
@@ -121,7 +117,7 @@ absl::Status ParseIssue(absl::Span<const Block> blocks,
   const IssueParts parts = SplitIntoParts(rest, &parsed->warnings);
   issue.set_intro(BuildIntro(parts.intro));
   for (size_t k = 0; k < parts.parts.size(); ++k) {
-    const absl::Span<const Block> part(parts.parts[k]);
+    const absl::Span<const Block> part = parts.parts[k];
     if (!parts.is_tale[k]) {
       IMPORTAI_ASSIGN_OR_RETURN(
           *issue.add_sections(),
@@ -150,8 +146,15 @@ absl::Status ParseIssue(absl::Span<const Block> blocks,
 }
 
 // Where each issue copy of `document` starts; the source's own title stands
-// in for a header when no block holds one.
+// in for a header when no block holds one. Drops the boilerplate blocks
+// first: they mean nothing wherever they stand.
 std::vector<size_t> FindHeaders(SourceDocument& document) {
+  std::vector<Block>& blocks = document.blocks;
+  blocks.erase(std::remove_if(blocks.begin(), blocks.end(),
+                              [](const Block& block) {
+                                return IsBoilerplateLine(block.text);
+                              }),
+               blocks.end());
   std::vector<size_t> headers;
   for (size_t i = 0; i < document.blocks.size(); ++i) {
     if (ParseIssueHeader(document.blocks[i].text)) headers.push_back(i);
@@ -171,7 +174,7 @@ void WarnAboutTextBeforeHeader(const SourceDocument& document, size_t header,
                                ParsedIssue* first) {
   for (size_t i = 0; i < header; ++i) {
     const Block& block = document.blocks[i];
-    if (block.kind != BlockKind::kRule && !IsBoilerplateLine(block.text)) {
+    if (block.kind != BlockKind::kRule) {
       first->warnings.insert(
           first->warnings.begin(),
           absl::StrCat("line ", block.number,

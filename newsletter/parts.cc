@@ -79,13 +79,13 @@ void SplitChunk(Blocks chunk, IssueParts* parts,
     } else {
       continue;
     }
-    parts->parts.emplace_back(chunk.begin() + start, chunk.begin() + i);
+    parts->parts.push_back(chunk.subspan(start, i - start));
     start = i;
   }
-  parts->parts.emplace_back(chunk.begin() + start, chunk.end());
+  parts->parts.push_back(chunk.subspan(start));
 }
 
-bool HasInspirationsLine(const std::vector<Block>& part) {
+bool HasInspirationsLine(Blocks part) {
   for (const Block& block : part) {
     if (IsInspirationsLine(block.text)) return true;
   }
@@ -93,7 +93,7 @@ bool HasInspirationsLine(const std::vector<Block>& part) {
 }
 
 // Whether `part` is the tale, warning when that was inferred (no heading).
-bool ClassifyTale(const std::vector<Block>& part, bool is_last,
+bool ClassifyTale(Blocks part, bool is_last,
                   std::vector<std::string>* warnings) {
   if (IsTechTalesHeading(part.front().text)) return true;
   const char* evidence = nullptr;
@@ -141,8 +141,7 @@ IssueParts SplitIntoParts(absl::Span<const Block> blocks,
   }
 
   const size_t heading = FindFirstHeading(chunks.front());
-  parts.intro.assign(chunks.front().begin(),
-                     chunks.front().begin() + heading);
+  parts.intro = chunks.front().first(heading);
   chunks.front().remove_prefix(heading);
 
   for (size_t k = 0; k < chunks.size(); ++k) {

@@ -13,10 +13,11 @@
 
 namespace importai::newsletter {
 
+// Views into the blocks given to SplitIntoParts, valid as long as they are.
 struct IssueParts {
-  std::vector<Block> intro;
+  absl::Span<const Block> intro;
   // Each section's or tale's blocks, heading first, in reading order.
-  std::vector<std::vector<Block>> parts;
+  std::vector<absl::Span<const Block>> parts;
   // For each part: whether it is the tale.
   std::vector<bool> is_tale;
 };

@@ -70,32 +70,32 @@ absl::StatusOr<importai::v1::Section> ParseSection(
   absl::Span<const Block> rest = lines.subspan(1);
   // A dek that runs on into the body after its closing ellipsis gives the
   // body its first paragraph.
-  std::vector<Block> run_on;
+  absl::string_view run_on;
   if (has_dek) {
     const SplitDek dek = SplitDekLine(rest.front().text);
     section.set_summary(std::string(dek.summary));
-    if (!dek.run_on.empty()) {
+    run_on = dek.run_on;
+    if (!run_on.empty()) {
       warnings->push_back(absl::StrCat("line ", rest.front().number,
                                        ": text after the dek's closing "
                                        "ellipsis starts the body"));
-      Block& first = run_on.emplace_back();
-      first.text = std::string(dek.run_on);
-      first.number = rest.front().number;
     }
     rest.remove_prefix(1);
   }
   TrailingLinks links = ExtractTrailingLinks(rest, warnings);
-  run_on.insert(run_on.end(), rest.begin(), rest.begin() + links.first_line);
-  const absl::Span<const Block> body(run_on);
-  if (body.empty()) {
+  const absl::Span<const Block> body = rest.first(links.first_line);
+  if (body.empty() && run_on.empty()) {
     warnings->push_back(absl::StrCat("line ", heading.number, ": section \"",
                                      Excerpt(section.title()),
                                      "\" has no body"));
   }
-  section.set_body(JoinParagraphs(body));
+  std::string* body_text = section.mutable_body();
+  body_text->assign(run_on.data(), run_on.size());
+  if (!run_on.empty() && !body.empty()) body_text->append("\n\n");
+  body_text->append(JoinParagraphs(body));
   for (const Block& line : body) {
     if (IsWhyThisMatters(line.text)) {
-      section.set_why_it_matters(std::string(line.text));
+      section.set_why_it_matters(line.text);
       break;
     }
   }
