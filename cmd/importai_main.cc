@@ -1,6 +1,9 @@
 // importai: the command-line client of Import AI Archive.
+#include <unistd.h>
+
 #include <cstdint>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +12,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "cmd/cli/commands.h"
+#include "cmd/cli/ingest.h"
 #include "cmd/cli/sigint.h"
 #include "cmd/cli/watch.h"
 #include "cmd/env_flags.h"
@@ -31,6 +35,14 @@ ABSL_FLAG(std::string, filter, "",
           "search: AIP-160 filter, e.g. 'issue >= 380 AND source = \"arXiv\"'");
 ABSL_FLAG(bool, validate_only, false,
           "ingest: parse and report, store nothing");
+ABSL_FLAG(std::string, format, "auto",
+          "ingest: how the files are written: auto (the server detects it, "
+          "file by file, and says what it found in the warnings), text, "
+          "markdown, html or feed");
+ABSL_FLAG(bool, allow_partial, false,
+          "ingest: store the issues of a file that parse and report each one "
+          "that does not as REJECTED (without it, one bad issue fails its "
+          "whole file and nothing of that file is stored)");
 ABSL_FLAG(int64_t, from, 0,
           "watch: the first revision to print (0: only changes made from now "
           "on)");
@@ -102,6 +114,18 @@ int main(int argc, char** argv) {
   options.source = absl::GetFlag(FLAGS_source);
   options.filter = absl::GetFlag(FLAGS_filter);
   options.validate_only = absl::GetFlag(FLAGS_validate_only);
+  options.allow_partial = absl::GetFlag(FLAGS_allow_partial);
+  options.progress = isatty(STDERR_FILENO) == 1;
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (std::optional<importai::v1::InputFormat> parsed =
+          importai::cli::ParseInputFormat(format)) {
+    options.format = *parsed;
+  } else {
+    std::cerr << "importai: --format must be auto, text, markdown, html or "
+                 "feed, got \""
+              << format << "\"\n";
+    return importai::cli::kExitUsage;
+  }
   options.from_revision = absl::GetFlag(FLAGS_from);
   options.max_events = absl::GetFlag(FLAGS_max_events);
   options.progress_interval = absl::GetFlag(FLAGS_progress_interval);

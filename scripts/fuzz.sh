@@ -4,7 +4,9 @@
 #   scripts/fuzz.sh [DIR [SECONDS]]   (default build/fuzz, 60)
 # The newsletter parser gets SECONDS, the page-token, query and filter
 # targets SECONDS/3 each, run one after another beside the parser (2 cores),
-# so the whole run takes about SECONDS plus the build. Seeds are written from
+# then the HTML and feed readers SECONDS/4 each; the Markdown reader gets
+# SECONDS/3 after the parser, so the whole run takes about 1.5 x SECONDS plus
+# the build. Seeds are written from
 # the test fixtures at run time (fuzz/make_seeds.cc); what the fuzzers find is
 # kept in DIR/fuzz/corpus/, and a failing input in DIR/fuzz/artifacts/.
 set -euo pipefail
@@ -12,6 +14,7 @@ cd "$(dirname "$0")/.."
 dir=${1:-build/fuzz}
 seconds=${2:-60}
 small=$((seconds / 3 > 0 ? seconds / 3 : 1))
+reader=$((seconds / 4 > 0 ? seconds / 4 : 1))
 
 start=$SECONDS
 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -31,7 +34,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # fuzz NAME SECONDS MAX_LEN DICT: one bounded run; prints its last stats.
 fuzz() {
   local name=$1 time=$2 max_len=$3 dict=$4 log="$out/logs/$1.log"
-  mkdir -p "$out/corpus/$name"
+  mkdir -p "$out/corpus/$name" "$out/seeds/$name"
   if "$out/$name" -max_total_time="$time" -timeout=10 -rss_limit_mb=2048 \
       -max_len="$max_len" -dict="fuzz/$dict" -print_final_stats=1 \
       -artifact_prefix="$out/artifacts/$name-" \
@@ -47,12 +50,19 @@ fuzz() {
 small_targets() {
   fuzz page_token_fuzzer "$small" 256 page_token.dict &&
     fuzz search_query_fuzzer "$small" 4096 search.dict &&
-    fuzz search_filter_fuzzer "$small" 4096 search.dict
+    fuzz search_filter_fuzzer "$small" 4096 search.dict &&
+    fuzz html_reader_fuzzer "$reader" 65536 html.dict &&
+    fuzz feed_reader_fuzzer "$reader" 65536 feed.dict
 }
 
 start=$SECONDS
-# The parser caps its own input at 64 KB (newsletter_parser_fuzzer.cc).
-fuzz newsletter_parser_fuzzer "$seconds" 65536 newsletter.dict &
+# The parser and the Markdown reader cap their own input at 64 KB
+# (newsletter_parser_fuzzer.cc, markdown_reader_fuzzer.cc); the reader runs
+# after the parser, beside the rest of the small targets.
+{
+  fuzz newsletter_parser_fuzzer "$seconds" 65536 newsletter.dict &&
+    fuzz markdown_reader_fuzzer "$small" 65536 markdown.dict
+} &
 parser=$!
 status=0
 small_targets || status=1

@@ -6,13 +6,12 @@ cd "$(dirname "$0")/.."
 
 # deploy/Dockerfile's builder stage installs the same C++ packages
 # (tests/deploy_image_test.sh keeps the two lists equal). The parser's format
-# readers use cmark, libxml2 and libyaml; cmark (the program) is there because
-# libcmark-dev's CMake config refers to /usr/bin/cmark and fails without it.
+# readers use cmark, libxml2 and libyaml.
 packages=(
   cmake ninja-build g++ pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcmark-dev cmark libxml2-dev libyaml-dev
+  libcmark-dev libxml2-dev libyaml-dev
   nodejs npm
 )
 # Only the CI's hardening steps need these (scripts/fuzz.sh: clang with

@@ -20,9 +20,9 @@ class StoredLinkUris {
       for (const v1::Link& link : section.links()) {
         if (link.uri().empty()) continue;
         // The first link with a text wins, as the reader would see it.
-        in_section_.try_emplace(std::make_pair(section.ordinal(),
-                                               absl::string_view(link.text())),
-                                &link.uri());
+        in_section_.try_emplace(
+            std::make_pair(section.ordinal(), absl::string_view(link.text())),
+            &link.uri());
         anywhere_.try_emplace(link.text(), &link.uri());
       }
     }
@@ -40,8 +40,7 @@ class StoredLinkUris {
   }
 
  private:
-  absl::flat_hash_map<std::pair<int32_t, absl::string_view>,
-                      const std::string*>
+  absl::flat_hash_map<std::pair<int32_t, absl::string_view>, const std::string*>
       in_section_;
   absl::flat_hash_map<absl::string_view, const std::string*> anywhere_;
 };

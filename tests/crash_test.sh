@@ -91,6 +91,9 @@ event_rows() {
 json_field() {  # json_field NAME FILE: the first value of field NAME
   sed -nE "s/^ *\"$1\": \"?([^\",]*)\"?,?\$/\1/p" "$2" | head -1
 }
+result_field() {  # result_field NAME FILE: field NAME of `ingest --json`'s first result
+  jq -r ".response.results[0].$1 // empty" "$2" 2>/dev/null || true
+}
 
 # --- The server ------------------------------------------------------------
 
@@ -132,12 +135,12 @@ start() {
 # JSON result is in OUTPUT (with OUTCOME instead of the one it reports).
 ack() {
   local rev hash outcome
-  rev=$(json_field revision "$5")
-  hash=$(json_field contentHash "$5")
-  outcome=$(json_field outcome "$5")
+  rev=$(result_field revision "$5")
+  hash=$(result_field contentHash "$5")
+  outcome=$(result_field outcome "$5")
   [ -n "$rev" ] && [ -n "$hash" ] && [ -n "$outcome" ] \
     || fail "cannot read the ingest result: $(cat "$5")"
-  [ "$(json_field number "$5")" = "$2" ] || fail "ingest result is not issue $2: $(cat "$5")"
+  [ "$(result_field number "$5")" = "$2" ] || fail "ingest result is not issue $2: $(cat "$5")"
   echo "$2 $rev $hash $3 $4 ${6:-${outcome#INGEST_OUTCOME_}}" >>"$WORK/acked.$1"
 }
 
@@ -263,10 +266,10 @@ resolve_pending() {
     [ -f "$WORK/pending.$id" ] || continue
     read -r n shape edit <"$WORK/pending.$id"
     cli --json ingest "$WORK/pending.$id.txt" >"$WORK/retry" || fail "retrying the ingest of $n"
-    outcome=$(json_field outcome "$WORK/retry")
+    outcome=$(result_field outcome "$WORK/retry")
     case $outcome in
       INGEST_OUTCOME_UNCHANGED)
-        rev=$(json_field revision "$WORK/retry")
+        rev=$(result_field revision "$WORK/retry")
         [ "$rev" -le "$HEAD" ] && ! changes | grep -q "^$rev " \
           || fail "retrying issue $n: UNCHANGED at an acknowledged revision: $(cat "$WORK/retry")"
         ack "$id" "$n" "$shape" "$edit" "$WORK/retry" STORED_AT_CRASH
@@ -320,7 +323,8 @@ for kill in $(seq 1 "$KILLS"); do
   kill -9 "$SERVER_PID"
   wait "$SERVER_PID" 2>/dev/null || true
   wait "$ing0" "$ing1"
-  if grep -Evq 'UNAVAILABLE|UNKNOWN|CANCELLED|^$' "$WORK"/err.* 2>/dev/null; then
+  # (`ingest --json` also puts its summary line, "ingested ...", on stderr.)
+  if grep -Evq 'UNAVAILABLE|UNKNOWN|CANCELLED|^ingested |^$' "$WORK"/err.* 2>/dev/null; then
     cat "$WORK"/err.* >&2
     fail "an ingest failed with something else than the server going away"
   fi

@@ -11,7 +11,8 @@ start_server() {
   "$SERVER" --listen=127.0.0.1:0 --data_dir="$data_dir" "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 200); do
-    ADDRESS=$(sed -n 's/.*"msg":"listening","address":"\([^"]*\)".*/\1/p' "$log")
+    # The log may not exist yet: the background shell creates it.
+    ADDRESS=$(sed -n 's/.*"msg":"listening","address":"\([^"]*\)".*/\1/p' "$log" 2>/dev/null || true)
     [ -n "$ADDRESS" ] && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log" >&2; fail "server exited early"; }
     sleep 0.05

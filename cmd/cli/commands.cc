@@ -1,14 +1,12 @@
 #include "cmd/cli/commands.h"
 
-#include <fstream>
-#include <iostream>
-#include <iterator>
 #include <memory>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cmd/cli/ingest.h"
 #include "cmd/cli/text_format.h"
 #include "cmd/cli/watch.h"
 #include "common/limits.h"
@@ -50,20 +48,11 @@ class Client {
 
  private:
   std::unique_ptr<grpc::ClientContext> Context() const {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() +
-                          absl::ToChronoNanoseconds(options_.timeout));
-    return context;
+    return NewCallContext(options_, /*write=*/false);
   }
 
-  // A context for a write, with the token when there is one.
   std::unique_ptr<grpc::ClientContext> WriteContext() const {
-    std::unique_ptr<grpc::ClientContext> context = Context();
-    if (!options_.write_token.empty()) {
-      context->AddMetadata("authorization",
-                           absl::StrCat("Bearer ", options_.write_token));
-    }
-    return context;
+    return NewCallContext(options_, /*write=*/true);
   }
 
   // Prints a page of sections (or its JSON) and where the next page starts.
@@ -108,47 +97,10 @@ std::string IssueNameFromArg(const std::string& arg) {
   return absl::StartsWith(arg, "issues/") ? arg : absl::StrCat("issues/", arg);
 }
 
-bool ReadInput(const std::string& file, std::string* text, std::ostream& err) {
-  if (file == "-") {
-    text->assign(std::istreambuf_iterator<char>(std::cin), {});
-    return true;
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    err << "importai: ingest: cannot read \"" << file << "\"\n";
-    return false;
-  }
-  text->assign(std::istreambuf_iterator<char>(in), {});
-  return true;
-}
-
 int Client::Ingest(const std::vector<std::string>& files) {
   if (files.empty())
     return Usage("ingest: name at least one FILE, or - for stdin");
-  // One request per file, so each file is stored whole or not at all.
-  for (const std::string& file : files) {
-    v1::IngestIssuesRequest request;
-    if (!ReadInput(file, request.mutable_text(), err_)) return kExitFailed;
-    request.set_source(options_.source.empty() ? file : options_.source);
-    request.set_validate_only(options_.validate_only);
-    v1::IngestIssuesResponse response;
-    if (!Check(ingest_->IngestIssues(WriteContext().get(), request, &response),
-               absl::StrCat("ingest ", file))) {
-      return kExitFailed;
-    }
-    if (options_.json) {
-      out_ << FormatJson(response);
-      continue;
-    }
-    for (const v1::IngestResult& result : response.results()) {
-      out_ << FormatIngestResult(result);
-    }
-    out_ << file << ": " << response.results_size()
-         << " issue copies, head revision " << response.head_revision()
-         << (options_.validate_only ? " (validate only: nothing stored)" : "")
-         << "\n";
-  }
-  return kExitOk;
+  return RunIngest(*ingest_, options_, files, out_, err_);
 }
 
 int Client::Get(const std::string& issue) {
@@ -282,6 +234,18 @@ int Client::Watch(const std::vector<std::string>& operands) {
 }
 
 }  // namespace
+
+std::unique_ptr<grpc::ClientContext> NewCallContext(const CliOptions& options,
+                                                    bool write) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        absl::ToChronoNanoseconds(options.timeout));
+  if (write && !options.write_token.empty()) {
+    context->AddMetadata("authorization",
+                         absl::StrCat("Bearer ", options.write_token));
+  }
+  return context;
+}
 
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& server) {
   CliOptions options;

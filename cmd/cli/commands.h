@@ -9,6 +9,8 @@
 
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "importai/v1/ingest_service.pb.h"
 #include "importai/v1/resources.pb.h"
 
 namespace importai::cli {
@@ -23,6 +25,13 @@ struct CliOptions {
   int page_size = 0;
   std::string page_token;
   std::string source;
+  // ingest: how the files are written (unspecified: the server detects it),
+  // whether a copy that does not parse is REJECTED rather than failing its
+  // file, and whether to keep a progress line on stderr (main sets it when
+  // stderr is a terminal).
+  v1::InputFormat format = v1::INPUT_FORMAT_UNSPECIFIED;
+  bool allow_partial = false;
+  bool progress = false;
   // search: the AIP-160 filter.
   std::string filter;
   bool validate_only = false;
@@ -51,8 +60,15 @@ inline constexpr int kExitUsage = 2;
 inline constexpr const char kUsage[] =
     "usage: importai [--server=HOST:PORT] [--json] COMMAND\n"
     "commands:\n"
-    "  ingest FILE...|-     store the issues in each file (- reads stdin)\n"
-    "                       [--validate_only] [--source=LABEL]\n"
+    "  ingest FILE...|-     store the issues in each file (- reads stdin):\n"
+    "                       one request per file, stored whole or not at all\n"
+    "                       [--format=auto|text|markdown|html|feed]\n"
+    "                       [--allow_partial: store what parses and report\n"
+    "                       the rest REJECTED] [--validate_only]\n"
+    "                       [--source=LABEL]; a file that fails is reported\n"
+    "                       and the next one still goes (not after\n"
+    "                       UNAVAILABLE or a credential error); ends with a\n"
+    "                       summary; --json: one line per file\n"
     "  get N                one issue [--view=basic|full]\n"
     "  list                 issues, newest first [--page_size=N]\n"
     "                       [--page_token=T] [--view=basic|full]\n"
@@ -69,7 +85,10 @@ inline constexpr const char kUsage[] =
     "  watch                each change as it is stored, until interrupted\n"
     "                       [--from=REV] [--view=basic|full] [--max_events=N]\n"
     "                       [--progress_interval=DURATION]; reconnects and\n"
-    "                       resumes by itself; --json adds PROGRESS events\n";
+    "                       resumes by itself; --json adds PROGRESS events\n"
+    "exit status: 0 done; 1 a call failed (ingest: a file could not be read\n"
+    "or ingested, or a copy was REJECTED); 2 a command line that makes no\n"
+    "sense\n";
 
 // The channel every command uses: no message size limits, keepalive pings
 // for idle watch streams, and reconnect backoff bounded like the watch's.
@@ -77,6 +96,11 @@ inline constexpr const char kUsage[] =
 std::shared_ptr<grpc::Channel> NewChannel(const CliOptions& options);
 // Plaintext, to `server`.
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& server);
+
+// A context for one call: the options' deadline and, for a `write`, the
+// write token when there is one.
+std::unique_ptr<grpc::ClientContext> NewCallContext(const CliOptions& options,
+                                                    bool write);
 
 // Runs `args` (command and its operands) against the server: results to
 // `out`, errors to `err`. Returns one of the exit codes above.

@@ -94,10 +94,16 @@ std::string FormatSearchResult(const v1::SearchResult& result) {
 }
 
 std::string FormatIngestResult(const v1::IngestResult& result) {
-  std::string out = absl::StrCat(
-      "Import AI ", result.number(), "\t", OutcomeName(result.outcome()),
-      "\trevision ", result.revision(),
-      "\tsha256:", result.content_hash().substr(0, 12), "\n");
+  std::string out;
+  if (result.outcome() == v1::INGEST_OUTCOME_REJECTED) {
+    out = absl::StrCat("Import AI ", result.number(), "\tREJECTED\n",
+                       "  error: ", result.error(), "\n");
+  } else {
+    out = absl::StrCat("Import AI ", result.number(), "\t",
+                       OutcomeName(result.outcome()), "\trevision ",
+                       result.revision(),
+                       "\tsha256:", result.content_hash().substr(0, 12), "\n");
+  }
   for (const std::string& warning : result.warnings()) {
     absl::StrAppend(&out, "  warning: ", warning, "\n");
   }

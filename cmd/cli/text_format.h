@@ -21,7 +21,8 @@ std::string FormatSection(const v1::Section& section);
 std::string FormatTale(const v1::Tale& tale);
 // "issues/N/sections/K  Title  (score 1.23)" and the indented snippet.
 std::string FormatSearchResult(const v1::SearchResult& result);
-// One line per issue copy: number, outcome, revision, hash, then warnings.
+// One line per issue copy: number, outcome, revision, hash (for a REJECTED
+// copy, its error on the next line), then warnings.
 std::string FormatIngestResult(const v1::IngestResult& result);
 // One feed event: "revision 7 CREATED issues/387 Import AI 387: <title>",
 // or "revision 7 PROGRESS".

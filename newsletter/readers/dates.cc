@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/types/span.h"
+#include "newsletter/text.h"
 
 namespace importai::newsletter {
 namespace {
@@ -56,7 +57,8 @@ std::optional<std::string> WithNumericZone(absl::string_view text) {
 
 // Within what a google.protobuf.Timestamp holds (years 1 to 9999).
 bool InTimestampRange(absl::Time time) {
-  return time >= absl::FromCivil(absl::CivilSecond(1, 1, 1), absl::UTCTimeZone()) &&
+  return time >=
+             absl::FromCivil(absl::CivilSecond(1, 1, 1), absl::UTCTimeZone()) &&
          time < absl::FromCivil(absl::CivilSecond(10000, 1, 1),
                                 absl::UTCTimeZone());
 }
@@ -85,6 +87,11 @@ std::optional<absl::Time> ParsePublicationDate(absl::string_view text) {
   const std::optional<std::string> rfc822 = WithNumericZone(text);
   if (!rfc822.has_value()) return std::nullopt;
   return ParseAny(kRfc822Formats, *rfc822);
+}
+
+std::string UnrecognizedDateWarning(int line, absl::string_view text) {
+  return absl::StrCat("line ", line, ": unrecognized date \"",
+                      NormalizeWhitespace(text.substr(0, kMaxDateBytes)), "\"");
 }
 
 }  // namespace importai::newsletter

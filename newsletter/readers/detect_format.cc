@@ -1,6 +1,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/str_cat.h"
+#include "common/limits.h"
+#include "common/status_macros.h"
 #include "newsletter/readers/readers.h"
 
 namespace importai::newsletter {
@@ -69,9 +72,33 @@ absl::string_view FormatName(v1::InputFormat format) {
   }
 }
 
+namespace {
+
+// RESOURCE_EXHAUSTED when `input` is over the cap of its format's reader
+// (common/limits.h); the text reader takes whatever the ingest limit allows.
+absl::Status CheckInputSize(absl::string_view input, v1::InputFormat format) {
+  int64_t cap = 0;
+  if (format == v1::INPUT_FORMAT_MARKDOWN) {
+    cap = kMaxMarkdownInputBytes;
+  } else if (format == v1::INPUT_FORMAT_HTML ||
+             format == v1::INPUT_FORMAT_FEED) {
+    cap = kMaxMarkupInputBytes;
+  }
+  if (cap == 0 || static_cast<int64_t>(input.size()) <= cap) {
+    return absl::OkStatus();
+  }
+  return absl::ResourceExhaustedError(absl::StrCat(
+      FormatName(format), " input of ", input.size(),
+      " bytes is over the ", cap, "-byte limit for that format; send one "
+      "issue (or one feed page) per request"));
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<SourceDocument>> ReadDocuments(
     absl::string_view input, v1::InputFormat format) {
   if (format == v1::INPUT_FORMAT_UNSPECIFIED) format = DetectFormat(input);
+  IMPORTAI_RETURN_IF_ERROR(CheckInputSize(input, format));
   switch (format) {
     case v1::INPUT_FORMAT_MARKDOWN:
       return ReadMarkdown(input);

@@ -22,7 +22,8 @@ namespace importai::newsletter {
 //                                  (kItalic)
 // Web chrome is dropped: scripts, styles, navigation, headers, footers,
 // forms, buttons, images and figures with their captions, frames; elements
-// whose class names a share, subscribe or comment widget or a button; and
+// (other than <html>, <body>, <article>, <main> and `root`) whose class
+// names a share, subscribe or comment widget, a button or a footnote; and
 // footnote markers (<sup> or an in-page <a> holding only digits and
 // brackets). Text is whitespace-normalized; empty blocks are dropped.
 // `line_offset` is added to the line libxml2 recorded for each block.

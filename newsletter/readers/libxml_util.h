@@ -1,18 +1,16 @@
 #ifndef IMPORTAI_NEWSLETTER_READERS_LIBXML_UTIL_H_
 #define IMPORTAI_NEWSLETTER_READERS_LIBXML_UTIL_H_
 
-// What the HTML and feed readers share about libxml2: ownership of its
-// objects, error capture that keeps its messages off stderr, and a tree walk
-// that never recurses.
+// What the HTML and feed readers share about libxml2: parsing with the safe
+// options (errors kept off stderr, per thread), ownership of the documents,
+// and reading trees without recursion.
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
@@ -23,67 +21,33 @@ namespace importai::newsletter {
 // never pass XML_PARSE_HUGE: the limit also bounds the parser's own
 // per-end-tag scans of its element stack.
 inline constexpr int kMaxNestingDepth = 256;
+// libxml2 2.9 checks each attribute of a tag against the tag's earlier ones,
+// so one tag with tens of thousands of attributes takes quadratic time
+// (40 000: seconds). Inputs are scanned for such a tag first and refused; no
+// page the newsletter serves comes near it.
+inline constexpr int kMaxAttributesPerTag = 256;
 
 struct XmlDocDeleter {
   void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
 };
 using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocDeleter>;
 
-// htmlFreeParserCtxt is the same function: one deleter serves both parsers.
-struct XmlParserCtxtDeleter {
-  void operator()(xmlParserCtxt* ctxt) const { xmlFreeParserCtxt(ctxt); }
-};
-using XmlParserCtxtPtr = std::unique_ptr<xmlParserCtxt, XmlParserCtxtDeleter>;
+// Parses `html` with libxml2's HTML parser, as UTF-8 whatever a <meta
+// charset> says. Null for input holding nothing. INVALID_ARGUMENT "line N:
+// nested deeper than 256 elements" (N plus `line_offset`) where the parser
+// stopped at kMaxNestingDepth: it keeps what came before, so a cut-short
+// page would pass for a whole one. INVALID_ARGUMENT "line N: a tag with more
+// than 256 attributes" for the quadratic case above (also for XML).
+absl::StatusOr<XmlDocPtr> ParseHtmlDocument(absl::string_view html,
+                                            int line_offset);
 
-// Initializes libxml2 once per process (xmlInitParser is not safe to race).
-void InitLibxml();
-
-// `input.size()` as the int libxml2 takes, or INVALID_ARGUMENT past INT_MAX.
-absl::StatusOr<int> LibxmlInputSize(absl::string_view input);
-
-// While it lives, every error and warning libxml2 raises on this thread comes
-// here instead of stderr. libxml2 (built with threads, as Debian's is) keeps
-// its error handlers per thread, so readers on other gRPC threads are not
-// affected; the handlers in place before are restored on destruction, so
-// scopes nest. (A parser context's own sax->serror would do for the XML
-// parser, but the HTML parser's SAX handler is not SAX2 and never calls it,
-// and encoding errors are raised with no context at all.)
-class ScopedXmlErrors {
- public:
-  struct Report {
-    int line = 0;
-    std::string message;  // Trimmed, bounded, valid UTF-8.
-  };
-
-  ScopedXmlErrors();
-  ~ScopedXmlErrors();
-
-  ScopedXmlErrors(const ScopedXmlErrors&) = delete;
-  ScopedXmlErrors& operator=(const ScopedXmlErrors&) = delete;
-
-  // The first fatal error, else the first error (warnings are not kept).
-  const std::optional<Report>& first_error() const {
-    return first_fatal_.has_value() ? first_fatal_ : first_error_;
-  }
-  // Where the parser gave up on nesting past kMaxNestingDepth, if it did.
-  std::optional<int> depth_exceeded_line() const {
-    return depth_exceeded_line_;
-  }
-
- private:
-  static void OnError(void* self, xmlError* error);
-
-  std::optional<Report> first_fatal_;
-  std::optional<Report> first_error_;
-  std::optional<int> depth_exceeded_line_;
-  xmlStructuredErrorFunc saved_structured_;
-  void* saved_structured_context_;
-  xmlGenericErrorFunc saved_generic_;
-  void* saved_generic_context_;
-};
-
-// "line N: nested deeper than 256 elements".
-absl::Status NestingError(int line);
+// Parses `xml` with libxml2's XML parser, in the encoding its declaration or
+// byte-order mark gives (UTF-8 otherwise), never loading a DTD or an
+// external entity and never substituting entities. INVALID_ARGUMENT "line N:
+// <what> is not well-formed XML: <libxml2's message>", or "line N: nested
+// deeper than 256 elements".
+absl::StatusOr<XmlDocPtr> ParseXmlDocument(absl::string_view xml,
+                                           absl::string_view what);
 
 // The line libxml2 recorded for `node`, or 0 when it has none.
 int LineOf(const xmlNode* node);

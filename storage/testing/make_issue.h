@@ -46,7 +46,8 @@ inline v1::Issue MakeIssue(int32_t number, int sections, bool with_tale,
 // "https://example.org/paper-K" on section K's links. The content_hash does
 // not change: it covers the words only.
 inline v1::Issue WithDetails(v1::Issue issue) {
-  issue.set_uri(absl::StrCat("https://example.org/p/import-ai-", issue.number()));
+  issue.set_uri(
+      absl::StrCat("https://example.org/p/import-ai-", issue.number()));
   issue.mutable_publish_time()->set_seconds(1690000000 + issue.number());
   for (v1::Section& section : *issue.mutable_sections()) {
     for (v1::Link& link : *section.mutable_links()) {
