@@ -12,6 +12,7 @@
 #include "newsletter/readers/dates.h"
 #include "newsletter/readers/html_blocks.h"
 #include "newsletter/readers/libxml_util.h"
+#include "absl/strings/str_cat.h"
 #include "newsletter/readers/readers.h"
 #include "newsletter/text.h"
 
@@ -106,6 +107,27 @@ void AddMetadata(xmlNode* root, xmlNode* content, SourceDocument* document) {
   });
 }
 
+// A page is one issue: what stands in <article>s after the first is not
+// read, and the reader says so rather than drop it silently.
+void WarnAboutMoreArticles(xmlNode* root, const xmlNode* first,
+                           SourceDocument* document) {
+  int more = 0;
+  int line = 0;
+  WalkTree(root, [&](xmlNode* node) {
+    if (node != first && IsElement(node, "article")) {
+      if (more++ == 0) line = LineOf(node);
+      return Walk::kSkipChildren;
+    }
+    return Walk::kChildren;
+  });
+  if (more > 0) {
+    document->warnings.push_back(absl::StrCat(
+        "line ", line, ": ", more, " more <article> element",
+        more == 1 ? "" : "s", " on the page not read (a page is one issue; "
+        "send others as pages of their own)"));
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<SourceDocument>> ReadHtml(absl::string_view input) {
@@ -115,6 +137,7 @@ absl::StatusOr<std::vector<SourceDocument>> ReadHtml(absl::string_view input) {
       doc == nullptr ? nullptr : xmlDocGetRootElement(doc.get());
   if (root != nullptr) {
     xmlNode* content = FindElement(root, "article");
+    if (content != nullptr) WarnAboutMoreArticles(root, content, &document);
     if (content == nullptr) content = FindElement(root, "body");
     AddMetadata(root, content, &document);
     if (content != nullptr) document.blocks = HtmlBlocks(content, 0);

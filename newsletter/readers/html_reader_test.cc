@@ -153,10 +153,16 @@ TEST(HtmlReaderTest, ReadsTheBodyWithoutAnArticle) {
   EXPECT_EQ(page.publish_time, std::nullopt);
 }
 
-TEST(HtmlReaderTest, ReadsOnlyTheFirstArticle) {
-  EXPECT_THAT(ShowPage("<body><p>Sidebar</p><article><p>First</p></article>"
-                       "<article><p>Second</p></article></body>"),
-              ElementsAre("1 P First"));
+TEST(HtmlReaderTest, ReadsOnlyTheFirstArticleAndSaysSo) {
+  const SourceDocument page =
+      ReadPage("<body><p>Sidebar</p><article><p>First</p></article>\n"
+               "<article><p>Second</p></article>\n<article>x</article></body>");
+  EXPECT_THAT(Show(page.blocks), ElementsAre("1 P First"));
+  EXPECT_THAT(page.warnings,
+              ElementsAre("line 2: 2 more <article> elements on the page not "
+                          "read (a page is one issue; send others as pages of "
+                          "their own)"));
+  EXPECT_THAT(ReadPage("<article><p>Only</p></article>").warnings, IsEmpty());
 }
 
 TEST(HtmlReaderTest, SplitsLinesAtBreaks) {
