@@ -16,6 +16,7 @@
 #include "cmd/env_flags.h"
 #include "cmd/preload.h"
 #include "cmd/read_file.h"
+#include "services/admin_service.h"
 #include "services/observability/log.h"
 #include "services/server.h"
 #include "storage/rocksdb_store.h"
@@ -46,6 +47,10 @@ ABSL_FLAG(std::string, ingest_token_file, "",
           "file holding the token that IngestService and AdminService calls "
           "must send as \"authorization: Bearer <token>\" (empty: writes "
           "are open); reads stay open");
+ABSL_FLAG(bool, allow_unauthenticated_writes, false,
+          "on a non-loopback --listen address, serve writes to everyone when "
+          "there is neither --ingest_token_file nor --tls_client_ca, with a "
+          "warning (otherwise the server refuses to start)");
 ABSL_FLAG(std::string, tls_cert, "",
           "PEM certificate (chain) of the server: serve TLS only");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
@@ -61,9 +66,13 @@ ABSL_FLAG(absl::Duration, keepalive_time, absl::Minutes(1),
           "--keepalive_timeout (reaps dead peers)");
 ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(20),
           "how long a keepalive ping may go unanswered");
+ABSL_FLAG(std::string, checkpoint_root, "",
+          "directory that checkpoints are written under, by name (empty: "
+          "the folder \"checkpoints\" inside --data_dir; made on demand)");
 ABSL_FLAG(std::string, checkpoint_to, "",
-          "instead of serving: write a checkpoint of --data_dir into this new "
-          "directory and exit (a running server: `importai checkpoint DIR`)");
+          "instead of serving: write a checkpoint of --data_dir as this new "
+          "name under --checkpoint_root and exit (a running server: "
+          "`importai checkpoint NAME`)");
 
 namespace {
 
@@ -80,6 +89,7 @@ constexpr const char* kFlagNames[] = {"listen",
                                       "issue_cache_mb",
                                       "log_level",
                                       "ingest_token_file",
+                                      "allow_unauthenticated_writes",
                                       "tls_cert",
                                       "tls_key",
                                       "tls_client_ca",
@@ -87,7 +97,18 @@ constexpr const char* kFlagNames[] = {"listen",
                                       "max_streams_per_connection",
                                       "keepalive_time",
                                       "keepalive_timeout",
+                                      "checkpoint_root",
                                       "checkpoint_to"};
+
+// --checkpoint_root's default: this folder inside --data_dir, so checkpoints
+// land on the data's volume, where they are mostly hard links.
+constexpr char kCheckpointFolder[] = "checkpoints";
+
+// The token deploy/k8s ships in its Secret (write-token files), refused so
+// that an unedited deployment fails to start instead of serving writes to
+// whoever can read this repository.
+constexpr absl::string_view kPlaceholderWriteToken =
+    "REPLACE_ME_with_openssl_rand_hex_32";
 
 // Reads the files the security flags name into `options`.
 absl::Status LoadSecurity(importai::services::ServerOptions& options) {
@@ -96,6 +117,12 @@ absl::Status LoadSecurity(importai::services::ServerOptions& options) {
     absl::StatusOr<std::string> token =
         importai::ReadTokenFile("ingest_token_file", file);
     if (!token.ok()) return token.status();
+    if (*token == kPlaceholderWriteToken) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "ingest_token_file: \"", file,
+          "\" holds the placeholder token that deploy/k8s ships; put a real "
+          "one in its place (openssl rand -hex 32), see deploy/README.md"));
+    }
     options.write_token = *std::move(token);
   }
   const std::string cert = absl::GetFlag(FLAGS_tls_cert);
@@ -163,6 +190,39 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  std::string checkpoint_root = absl::GetFlag(FLAGS_checkpoint_root);
+  if (checkpoint_root.empty()) {
+    checkpoint_root =
+        (std::filesystem::path(data_dir) / kCheckpointFolder).string();
+  }
+  checkpoint_root =
+      std::filesystem::absolute(checkpoint_root).lexically_normal().string();
+
+  importai::services::ServerOptions options;
+  options.listen = absl::GetFlag(FLAGS_listen);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.allow_unauthenticated_writes =
+      absl::GetFlag(FLAGS_allow_unauthenticated_writes);
+  options.checkpoint_root = checkpoint_root;
+  options.ingest.max_text_bytes = absl::GetFlag(FLAGS_max_ingest_bytes);
+  options.feed.retention.max_revisions = absl::GetFlag(FLAGS_retain_revisions);
+  options.feed.retention.max_age = absl::GetFlag(FLAGS_retain_for);
+  options.feed.max_subscribers =
+      static_cast<size_t>(absl::GetFlag(FLAGS_max_subscribers));
+  options.max_streams_per_connection =
+      absl::GetFlag(FLAGS_max_streams_per_connection);
+  options.keepalive_time = absl::GetFlag(FLAGS_keepalive_time);
+  options.keepalive_timeout = absl::GetFlag(FLAGS_keepalive_timeout);
+  const std::string checkpoint_to = absl::GetFlag(FLAGS_checkpoint_to);
+  if (checkpoint_to.empty()) {
+    // Refused before the store is opened or anything preloaded into it.
+    absl::Status security = LoadSecurity(options);
+    if (security.ok()) {
+      security = importai::services::CheckWritesAreGuarded(options);
+    }
+    if (!security.ok()) return Fail(security.message());
+  }
+
   std::error_code made;
   std::filesystem::create_directories(data_dir, made);
   if (made) {
@@ -177,30 +237,18 @@ int main(int argc, char** argv) {
   auto store = importai::storage::RocksDbStore::Open(data_dir, store_options);
   if (!store.ok()) return Fail(store.status().message());
 
-  if (const std::string to = absl::GetFlag(FLAGS_checkpoint_to); !to.empty()) {
-    absl::StatusOr<int64_t> head = (*store)->CreateCheckpoint(
-        std::filesystem::absolute(to).lexically_normal().string());
+  if (!checkpoint_to.empty()) {
+    absl::StatusOr<std::string> directory =
+        importai::services::CheckpointDirectory(checkpoint_root, checkpoint_to,
+                                                "checkpoint_to");
+    if (!directory.ok()) return Fail(directory.status().message());
+    absl::StatusOr<int64_t> head = (*store)->CreateCheckpoint(*directory);
     if (!head.ok()) return Fail(head.status().message());
     log::Write(log::Level::kWarning, "checkpoint written",
-               {{"directory", to}, {"head_revision", *head}});
+               {{"directory", *directory}, {"head_revision", *head}});
     return 0;
   }
 
-  importai::services::ServerOptions options;
-  options.listen = absl::GetFlag(FLAGS_listen);
-  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
-  options.ingest.max_text_bytes = absl::GetFlag(FLAGS_max_ingest_bytes);
-  options.feed.retention.max_revisions = absl::GetFlag(FLAGS_retain_revisions);
-  options.feed.retention.max_age = absl::GetFlag(FLAGS_retain_for);
-  options.feed.max_subscribers =
-      static_cast<size_t>(absl::GetFlag(FLAGS_max_subscribers));
-  options.max_streams_per_connection =
-      absl::GetFlag(FLAGS_max_streams_per_connection);
-  options.keepalive_time = absl::GetFlag(FLAGS_keepalive_time);
-  options.keepalive_timeout = absl::GetFlag(FLAGS_keepalive_timeout);
-  if (absl::Status security = LoadSecurity(options); !security.ok()) {
-    return Fail(security.message());
-  }
   if (absl::Status preloaded = importai::PreloadFiles(
           **store, absl::GetFlag(FLAGS_preload), options.ingest);
       !preloaded.ok()) {
@@ -213,6 +261,7 @@ int main(int argc, char** argv) {
                    {{"address", (*server)->address()},
                     {"metrics_port", (*server)->metrics_port()},
                     {"data_dir", data_dir},
+                    {"checkpoint_root", checkpoint_root},
                     {"head_revision", (*store)->HeadRevision()}});
 
   int signal_number = 0;

@@ -1,6 +1,7 @@
 #ifndef IMPORTAI_COMMON_LIMITS_H_
 #define IMPORTAI_COMMON_LIMITS_H_
 
+#include <cstddef>
 #include <cstdint>
 
 #include "absl/time/time.h"
@@ -25,6 +26,17 @@ inline constexpr int64_t kMaxMarkupInputBytes = 4 << 20;  // HTML and feeds
 // Room for the request's other fields and framing on top of the text, so a
 // request at the ingest limit is not refused by gRPC's receive limit first.
 inline constexpr int64_t kIngestEnvelopeBytes = 64 << 10;
+
+// Longest resource name accepted ("issues/2147483647/sections/2147483647",
+// the longest valid one, has 37 bytes). Checked before a name is split, so a
+// hostile name costs nothing but its size check.
+inline constexpr size_t kMaxResourceNameBytes = 128;
+
+// Largest request a read (every ArchiveService method) accepts: its name,
+// page token, query and filter are each far smaller. gRPC 1.51's receive
+// limit is one per server, not per method, and must admit an ingest, so
+// reads check this themselves before any other work (archive_service.cc).
+inline constexpr int64_t kMaxReadRequestBytes = 64 << 10;
 
 // WatchIssues progress_interval: the default and the allowed range.
 inline constexpr absl::Duration kDefaultProgressInterval = absl::Seconds(10);

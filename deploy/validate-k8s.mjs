@@ -19,8 +19,11 @@
 // Service with ports grpc/metrics, gRPC probes, memory request = limit with
 // RocksDB's caches well below it, the restricted security context, a
 // read-only root with /tmp on an emptyDir, no service account token, a preStop
-// sleep and a grace period covering it plus the server's drain, and the
-// Prometheus scrape annotations. When renders named dev and prod are both
+// sleep and a grace period covering it plus the server's drain, the
+// Prometheus scrape annotations, writes behind a token file from a Secret
+// (never IMPORTAI_ALLOW_UNAUTHENTICATED_WRITES), and a NetworkPolicy that
+// lets in only the namespace's pods and, to the metrics port, the metrics
+// scraper. When renders named dev and prod are both
 // given, prod must get more memory, cache and storage than dev.
 //
 // --self-test feeds the checks deliberately broken copies of a good render,
@@ -29,7 +32,8 @@
 //
 // --settings prints what the server container is given, for
 // tests/deploy_config_test.sh to try on the real server: "env KEY=VALUE" for
-// each variable (its ConfigMaps, then env), "probe SERVICE" for each gRPC probe.
+// each variable (its ConfigMaps, then env), "file PATH BASE64" for each file
+// of a mounted Secret, "probe SERVICE" for each gRPC probe.
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 
@@ -179,6 +183,30 @@ function portOf(listen) {
   const match = /:([0-9]+)$/.exec(String(listen ?? ""));
   return match ? Number(match[1]) : NaN;
 }
+
+// The files a container gets from Secret volumes, as [{ path, base64 }]
+// (the key's data in the render's Secret), for the write token.
+function secretFiles(objects, pod, container) {
+  const files = [];
+  for (const mount of container.volumeMounts ?? []) {
+    const source = (pod.volumes ?? []).find((v) => v.name === mount.name)?.secret;
+    if (!source) continue;
+    const secret = objects.find((o) => o?.kind === "Secret" && o.metadata?.name === source.secretName);
+    const data = { ...(secret?.data ?? {}) };
+    for (const [key, value] of Object.entries(secret?.stringData ?? {})) {
+      data[key] = Buffer.from(String(value)).toString("base64");
+    }
+    const items = source.items ?? Object.keys(data).map((key) => ({ key, path: key }));
+    for (const item of items) {
+      if (data[item.key] === undefined) continue;
+      files.push({ path: `${mount.mountPath.replace(/\/$/, "")}/${item.path}`, base64: data[item.key] });
+    }
+  }
+  return files;
+}
+
+// absl's spellings of a true bool flag.
+const isTrue = (value) => /^(1|t|true|y|yes)$/i.test(String(value ?? "").trim());
 
 // Returns { problems, facts } for one render (a list of objects).
 export function essentialProblems(objects) {
@@ -346,6 +374,42 @@ export function essentialProblems(objects) {
   check(annotations["prometheus.io/port"] === String(METRICS_PORT), `pod annotation prometheus.io/port must be "${METRICS_PORT}"`);
   check(annotations["prometheus.io/path"] === "/metrics", 'pod annotation prometheus.io/path must be "/metrics"');
 
+  // Writes: behind a token from a Secret in the render, mounted as the file
+  // IMPORTAI_INGEST_TOKEN_FILE names; never explicitly open.
+  check(!isTrue(env.IMPORTAI_ALLOW_UNAUTHENTICATED_WRITES),
+    "IMPORTAI_ALLOW_UNAUTHENTICATED_WRITES must not be set: writes would be open to whoever reaches the pod");
+  const tokenFile = env.IMPORTAI_INGEST_TOKEN_FILE;
+  check(secretFiles(objects, pod, container).some((f) => f.path === tokenFile),
+    `IMPORTAI_INGEST_TOKEN_FILE (${tokenFile ?? "unset"}) must name a key of a Secret in the render mounted into the container: writes would be open`);
+
+  // Network: a NetworkPolicy lets in the namespace's pods, and from other
+  // namespaces only the metrics scraper, to the metrics port.
+  const policies = ofKind("NetworkPolicy").filter(
+    (p) => sameNamespace(p) && labelsMatch(p.spec?.podSelector?.matchLabels, podLabels));
+  if (check(policies.length > 0, "want a NetworkPolicy selecting the pod (only the namespace's pods and the metrics scraper may connect)")) {
+    const metricsOnly = (rule) =>
+      (rule.ports ?? []).length > 0 && rule.ports.every((p) => p.port === "metrics" || p.port === METRICS_PORT);
+    let scraper = false;
+    for (const policy of policies) {
+      const name = `NetworkPolicy ${policy.metadata?.name}`;
+      check((policy.spec.policyTypes ?? ["Ingress"]).includes("Ingress"), `${name} must restrict Ingress`);
+      for (const rule of policy.spec.ingress ?? []) {
+        const peers = rule.from ?? [];
+        if (!check(peers.length > 0, `${name}: an ingress rule without from admits everyone`)) continue;
+        for (const peer of peers) {
+          check(!peer.ipBlock, `${name}: ipBlock admits addresses from outside the cluster`);
+          if (!peer.namespaceSelector) continue;
+          const selector = peer.podSelector ?? {};
+          const narrowed = Object.keys(selector.matchLabels ?? {}).length + (selector.matchExpressions ?? []).length > 0;
+          check(narrowed && metricsOnly(rule),
+            `${name}: from other namespaces only the scraper's labelled pods, and only to the metrics port`);
+          scraper ||= narrowed && metricsOnly(rule);
+        }
+      }
+    }
+    check(scraper, "the NetworkPolicy must let the metrics scraper (labelled pods of any namespace) reach the metrics port");
+  }
+
   // Every object of an overlay in the StatefulSet's namespace.
   for (const o of objects) {
     if (o?.kind === "Namespace") continue;
@@ -417,10 +481,18 @@ const mutations = [
   ["no preStop", (objs) => { delete container(objs).lifecycle; }],
   ["grace too short", (objs) => { sts(objs).spec.template.spec.terminationGracePeriodSeconds = 20; }],
   ["no scrape annotation", (objs) => { delete sts(objs).spec.template.metadata.annotations["prometheus.io/scrape"]; }],
+  ["writes open: no token file", (objs) => { delete container(objs).env; }],
+  ["writes open: token Secret missing", (objs) => { objs.splice(objs.findIndex((o) => o.kind === "Secret"), 1); }],
+  ["writes open by flag", (objs) => { config(objs).data.IMPORTAI_ALLOW_UNAUTHENTICATED_WRITES = "true"; }],
+  ["no NetworkPolicy", (objs) => { objs.splice(objs.findIndex((o) => o.kind === "NetworkPolicy"), 1); }],
+  ["NetworkPolicy admits everyone", (objs) => { policy(objs).spec.ingress.push({ ports: [{ port: "grpc" }] }); }],
+  ["gRPC open to other namespaces", (objs) => { policy(objs).spec.ingress.push({ from: [{ namespaceSelector: {} }], ports: [{ port: "grpc" }] }); }],
+  ["no scraper rule", (objs) => { policy(objs).spec.ingress = policy(objs).spec.ingress.filter((r) => !r.from.some((p) => p.namespaceSelector)); }],
 ];
 const sts = (objs) => objs.find((o) => o.kind === "StatefulSet");
 const container = (objs) => sts(objs).spec.template.spec.containers[0];
 const config = (objs) => objs.find((o) => o.kind === "ConfigMap");
+const policy = (objs) => objs.find((o) => o.kind === "NetworkPolicy");
 
 async function selfTest(name, objects) {
   const failures = [];
@@ -453,6 +525,7 @@ function printSettings(objects) {
     if (typeof variable.value !== "string") throw new Error(`env ${variable.name} is not a plain value`);
     console.log(`env ${variable.name}=${variable.value}`);
   }
+  for (const file of secretFiles(objects, pod, server)) console.log(`file ${file.path} ${file.base64}`);
   for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
     if (server[probe]?.grpc) console.log(`probe ${server[probe].grpc.service ?? ""}`);
   }

@@ -2,12 +2,16 @@
 // newsletter text is committed under fuzz/:
 //   make_seeds OUT_DIR [EXAMPLE_FILE...]
 // makes OUT_DIR/NAME/ for each fuzz target NAME (newsletter_parser_fuzzer ...)
-// (scripts/fuzz.sh runs it before each fuzzing run).
+// (scripts/fuzz.sh runs it before each fuzzing run). The readers' seeds are
+// issue 950 in each format (newsletter/testdata/four_formats/, found through
+// IMPORTAI_NEWSLETTER_TESTDATA), so they start from markup the readers map
+// rather than from bytes.
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -26,11 +30,20 @@ void Write(const fs::path& dir, int index, const std::string& contents) {
   out << contents;
 }
 
-std::string ReadFile(const char* path) {
+std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream contents;
   contents << in.rdbuf();
   return contents.str();
+}
+
+// Writes `contents` and its first half: a copy cut off inside its markup
+// (an open tag, element or emphasis, front matter without its end) sends the
+// readers down their error and recovery paths.
+void WriteWholeAndHalf(const fs::path& dir, int* n,
+                       const std::string& contents) {
+  Write(dir, (*n)++, contents);
+  Write(dir, (*n)++, contents.substr(0, contents.size() / 2));
 }
 
 }  // namespace
@@ -53,6 +66,40 @@ int main(int argc, char** argv) {
   const std::string sample = SampleIssueText(2);
   Write(parser, n++, sample.substr(0, sample.size() / 2));
   for (int i = 2; i < argc; ++i) Write(parser, n++, ReadFile(argv[i]));
+
+  // Issue 950 in every format: the parser detects the format (all five),
+  // each reader gets its own.
+  const fs::path four_formats =
+      fs::path(IMPORTAI_NEWSLETTER_TESTDATA) / "four_formats";
+  const char* const kFixtures[] = {"issue.txt", "issue.md", "issue.html",
+                                   "feed.xml", "atom.xml"};
+  std::map<std::string, std::string> fixture;
+  for (const char* file : kFixtures) {
+    fixture[file] = ReadFile(four_formats / file);
+    if (fixture[file].empty()) {
+      fprintf(stderr, "make_seeds: cannot read %s\n",
+              (four_formats / file).c_str());
+      return 1;
+    }
+    Write(parser, n++, fixture[file]);
+  }
+  const fs::path markdown = out / "markdown_reader_fuzzer";
+  n = 0;
+  const std::string& md = fixture["issue.md"];
+  WriteWholeAndHalf(markdown, &n, md);
+  // The body without its front matter, and the front matter alone.
+  const size_t body = md.find("\n---\n", 4);
+  if (body != std::string::npos) {
+    Write(markdown, n++, md.substr(body + 5));
+    Write(markdown, n++, md.substr(0, body + 5));
+  }
+  const fs::path html = out / "html_reader_fuzzer";
+  n = 0;
+  WriteWholeAndHalf(html, &n, fixture["issue.html"]);
+  const fs::path feed = out / "feed_reader_fuzzer";
+  n = 0;
+  WriteWholeAndHalf(feed, &n, fixture["feed.xml"]);
+  WriteWholeAndHalf(feed, &n, fixture["atom.xml"]);
 
   // Page tokens: "query\ntoken" for tokens the server would issue.
   const fs::path tokens = out / "page_token_fuzzer";

@@ -4,7 +4,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "newsletter/text.h"
 
@@ -25,7 +24,6 @@ constexpr size_t kMaxFootnoteDigits = 3;
 constexpr absl::string_view kImportAiSpace = "Import AI ";
 // "Thanks for reading!" may carry a short Substack tail, never a paragraph.
 constexpr int kMaxThanksWords = 20;
-constexpr size_t kMaxExcerptBytes = 60;
 // Far above any int32, low enough never to overflow while reading digits.
 constexpr int64_t kSaturatedIssueNumber = int64_t{1} << 40;
 
@@ -244,19 +242,6 @@ bool ParseIssueHeader(absl::string_view line, IssueHeader* header) {
   parsed.title = absl::StripAsciiWhitespace(line.substr(i + 1));
   if (header != nullptr) *header = parsed;
   return true;
-}
-
-std::string Excerpt(absl::string_view text) {
-  if (text.size() <= kMaxExcerptBytes) return std::string(text);
-  size_t end = text.rfind(' ', kMaxExcerptBytes);
-  if (end == absl::string_view::npos || end == 0) {
-    // No word boundary: cut before a character, never inside one.
-    end = kMaxExcerptBytes;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
-      --end;
-    }
-  }
-  return absl::StrCat(text.substr(0, end), "...");
 }
 
 }  // namespace importai::newsletter

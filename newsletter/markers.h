@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "common/excerpt.h"
 
 namespace importai::newsletter {
 
@@ -82,8 +83,9 @@ struct IssueHeader {
 // optionally signed number and ":"); fills `header` if given.
 bool ParseIssueHeader(absl::string_view line, IssueHeader* header = nullptr);
 
-// A short quotable prefix of `text` for messages, cut at a word boundary.
-std::string Excerpt(absl::string_view text);
+// A short quotable prefix of a line for messages (shared with the services,
+// which quote client input the same way).
+using ::importai::Excerpt;
 
 }  // namespace importai::newsletter
 

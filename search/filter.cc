@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/excerpt.h"
 #include "common/status_macros.h"
 #include "search/analyzer.h"
 #include "search/utf8.h"
@@ -211,8 +212,8 @@ class FilterParser {
     if (negative) number = -number;
     if (number > std::numeric_limits<int32_t>::max() ||
         number < std::numeric_limits<int32_t>::min()) {
-      return Error(value,
-                   absl::StrCat(value.raw, " is out of range for issue"));
+      return Error(value, absl::StrCat(Excerpt(value.raw),
+                                       " is out of range for issue"));
     }
     if (op == "=" || op == ">=" || op == ">") {
       min_issue_ = std::max(min_issue_, op == ">" ? number + 1 : number);
@@ -309,6 +310,11 @@ bool Filter::operator==(const Filter& other) const {
 }
 
 absl::StatusOr<Filter> ParseFilter(absl::string_view text) {
+  if (text.size() > kMaxFilterBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("filter: ", text.size(), " bytes; at most ",
+                     kMaxFilterBytes, " are allowed"));
+  }
   return FilterParser(text).Parse();
 }
 

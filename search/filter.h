@@ -3,6 +3,7 @@
 
 // The subset of AIP-160 filtering that Search's `filter` field accepts.
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -11,6 +12,9 @@
 #include "absl/strings/string_view.h"
 
 namespace importai::search {
+
+// Longest filter accepted; a real one is a few comparisons.
+inline constexpr size_t kMaxFilterBytes = 1024;
 
 struct Filter {
   enum class Kind { kAny, kSection, kTale };
@@ -37,7 +41,8 @@ struct Filter {
 // Errors are INVALID_ARGUMENT: "filter: position N: " (N is the 1-based
 // character position of the offending token, or one past the end) followed
 // by what was expected, e.g. "filter: position 10: expected a number after
-// \"issue >=\"".
+// \"issue >=\"". A filter longer than kMaxFilterBytes is refused before
+// parsing. Messages quote at most an Excerpt of the text (common/excerpt.h).
 absl::StatusOr<Filter> ParseFilter(absl::string_view text);
 
 }  // namespace importai::search

@@ -156,6 +156,18 @@ TEST(ParseFilterTest, NumberOutOfRange) {
               "range for issue");
 }
 
+TEST(ParseFilterTest, LongInputIsRefusedOrQuotedShort) {
+  const std::string too_long(kMaxFilterBytes + 1, ' ');
+  ExpectError(too_long, "filter: 1025 bytes; at most 1024 are allowed");
+  // Under the limit, what a message quotes of a long token is a prefix.
+  for (const std::string& filter :
+       {std::string(1000, 'f') + " = 1", "issue = " + std::string(1000, '9')}) {
+    const absl::Status status = ParseFilter(filter).status();
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+    EXPECT_LT(status.message().size(), 200u) << status.message();
+  }
+}
+
 TEST(ParseFilterTest, UnsupportedOperators) {
   ExpectError("kind > tale", "filter: position 6: kind supports only =");
   ExpectError("source != arXiv", "filter: position 8: source supports only =");

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/excerpt.h"
 
 namespace importai::search {
 
@@ -91,7 +92,9 @@ size_t CharPosition(absl::string_view text, size_t offset) {
   return position;
 }
 
-std::string QuoteForMessage(absl::string_view text) {
+std::string QuoteForMessage(absl::string_view input) {
+  const std::string excerpt = Excerpt(input);
+  const absl::string_view text = excerpt;
   std::string out = "\"";
   for (size_t pos = 0; pos < text.size();) {
     const Utf8Char c = DecodeUtf8(text, pos);

@@ -37,7 +37,8 @@ bool IsSpaceOrControl(char32_t code_point);
 size_t CharPosition(absl::string_view text, size_t offset);
 
 // `text` in double quotes for an error message, with quotes, backslashes,
-// control characters and invalid bytes escaped.
+// control characters and invalid bytes escaped; a long text is cut to its
+// Excerpt (common/excerpt.h), so a message never grows with the input.
 std::string QuoteForMessage(absl::string_view text);
 
 }  // namespace importai::search

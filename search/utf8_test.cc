@@ -74,5 +74,12 @@ TEST(QuoteForMessageTest, EscapesWhatCouldConfuseAReader) {
             "\"a\\x00b\\x0A\\xFF\"");
 }
 
+TEST(QuoteForMessageTest, QuotesOnlyTheStartOfALongText) {
+  const std::string quoted = QuoteForMessage(std::string(1 << 20, 'x'));
+  EXPECT_LT(quoted.size(), 100u);
+  EXPECT_EQ(quoted.substr(0, 4), "\"xxx");
+  EXPECT_EQ(quoted.substr(quoted.size() - 4), "...\"");
+}
+
 }  // namespace
 }  // namespace importai::search

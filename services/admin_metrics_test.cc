@@ -1,4 +1,5 @@
 // AdminService checkpoints and the metrics endpoint, over a real server.
+#include <filesystem>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -18,6 +19,7 @@ using ::importai::testing::IsOk;
 using ::importai::testing::SampleIssueText;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
+using ::testing::StartsWith;
 
 class AdminMetricsTest : public testing::InProcessServerTest {
  protected:
@@ -50,11 +52,10 @@ class AdminMetricsTest : public testing::InProcessServerTest {
 TEST_F(AdminMetricsTest, ACheckpointRestoresEveryIssueAndTheWholeLog) {
   Ingest(SampleIssueText(901) + SampleIssueText(902));
   Ingest(SampleIssueText(901, 3));  // an update: revision 3
-  importai::testing::TempDir backups;
-  const std::string directory = backups.path() + "/checkpoint-1";
   v1::Checkpoint checkpoint;
-  grpc::Status status = Checkpoint(directory, &checkpoint);
+  grpc::Status status = Checkpoint("checkpoint-1", &checkpoint);
   ASSERT_TRUE(status.ok()) << status.error_message();
+  const std::string directory = dir_.path() + "/checkpoints/checkpoint-1";
   EXPECT_EQ(checkpoint.directory(), directory);
   EXPECT_EQ(checkpoint.head_revision(), 3);
   EXPECT_GT(checkpoint.create_time().seconds(), 0);
@@ -83,16 +84,38 @@ TEST_F(AdminMetricsTest, ACheckpointRestoresEveryIssueAndTheWholeLog) {
   EXPECT_EQ(hits->total_size, 2);
 }
 
-TEST_F(AdminMetricsTest, CheckpointErrorsNameTheDirectory) {
+TEST_F(AdminMetricsTest, CheckpointsAreNamesUnderTheRootOnly) {
+  importai::testing::TempDir elsewhere;
+  const std::string outside = elsewhere.path() + "/x";
   v1::Checkpoint checkpoint;
-  grpc::Status relative = Checkpoint("backups/today", &checkpoint);
-  EXPECT_EQ(relative.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(relative.error_message(),
-              HasSubstr("directory: checkpoint directory \"backups/today\""));
-  grpc::Status existing = Checkpoint(dir_.path(), &checkpoint);
-  EXPECT_EQ(existing.error_code(), grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_EQ(Checkpoint("", &checkpoint).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  for (const std::string& name :
+       {std::string("../x"), outside, std::string("/tmp/x"),
+        std::string("a/../../b"), std::string(""), std::string("./x"),
+        std::string("a//b"), std::string("a/"), std::string("x\n")}) {
+    grpc::Status refused = Checkpoint(name, &checkpoint);
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << "\"" << name << "\"";
+    EXPECT_THAT(refused.error_message(), StartsWith("directory: ")) << name;
+  }
+  EXPECT_FALSE(std::filesystem::exists(outside));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/x"));
+
+  const std::string root = dir_.path() + "/checkpoints";
+  ASSERT_TRUE(Checkpoint("backup-1", &checkpoint).ok());
+  EXPECT_EQ(checkpoint.directory(), root + "/backup-1");
+  EXPECT_TRUE(std::filesystem::is_directory(root + "/backup-1"));
+  ASSERT_TRUE(Checkpoint("daily/2026-11-26", &checkpoint).ok());
+  EXPECT_TRUE(std::filesystem::is_directory(root + "/daily/2026-11-26"));
+  grpc::Status again = Checkpoint("backup-1", &checkpoint);
+  EXPECT_EQ(again.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(again.error_message(), StartsWith("directory: "));
+
+  // A symbolic link under the root does not lead a name out of it.
+  std::filesystem::create_directory_symlink(elsewhere.path(), root + "/out");
+  grpc::Status linked = Checkpoint("out/x", &checkpoint);
+  EXPECT_EQ(linked.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(linked.error_message(), HasSubstr("symbolic links"));
+  EXPECT_FALSE(std::filesystem::exists(outside));
 }
 
 TEST_F(AdminMetricsTest, MetricsCountRpcsOutcomesAndReadGauges) {

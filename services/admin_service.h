@@ -1,20 +1,35 @@
 #ifndef IMPORTAI_SERVICES_ADMIN_SERVICE_H_
 #define IMPORTAI_SERVICES_ADMIN_SERVICE_H_
 
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "importai/v1/admin_service.grpc.pb.h"
 #include "services/write_authorizer.h"
 #include "storage/archive_store.h"
 
 namespace importai::services {
 
-// importai.v1.AdminService: checkpoints for backups. `store` must outlive
-// the service.
+// Where the checkpoint called `name` goes: `root` (an absolute path) joined
+// with `name`, a relative path whose components are neither empty, "." nor
+// "..", so no name reaches outside `root`. Creates `root` and the name's
+// parent directories on demand, and refuses a parent that a symbolic link
+// leads out of `root`. INVALID_ARGUMENT naming `field` for a bad name.
+absl::StatusOr<std::string> CheckpointDirectory(const std::string& root,
+                                                absl::string_view name,
+                                                absl::string_view field);
+
+// importai.v1.AdminService: checkpoints for backups, written under
+// `checkpoint_root` only. `store` must outlive the service.
 class AdminServiceImpl final : public v1::AdminService::CallbackService {
  public:
   // Calls must pass `authorizer`, like writes.
-  AdminServiceImpl(storage::ArchiveStore* store,
+  AdminServiceImpl(storage::ArchiveStore* store, std::string checkpoint_root,
                    const WriteAuthorizer* authorizer)
-      : store_(*store), authorizer_(*authorizer) {}
+      : store_(*store),
+        checkpoint_root_(std::move(checkpoint_root)),
+        authorizer_(*authorizer) {}
 
   grpc::ServerUnaryReactor* CreateCheckpoint(
       grpc::CallbackServerContext* context,
@@ -23,6 +38,7 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
 
  private:
   storage::ArchiveStore& store_;
+  const std::string checkpoint_root_;
   const WriteAuthorizer& authorizer_;
 };
 

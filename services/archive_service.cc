@@ -1,6 +1,8 @@
 #include "services/archive_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/limits.h"
+#include "common/status_macros.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "services/archive_handlers.h"
@@ -46,13 +48,39 @@ absl::Status DecodeRequest(const grpc::ByteBuffer& bytes, Request* request) {
                    decoded.error_message()));
 }
 
+// gRPC's receive limit is the server's, sized for an ingest; a read is far
+// smaller, so one that is not is refused on its size before anything else.
+absl::Status CheckReadSize(size_t bytes) {
+  if (bytes <= static_cast<size_t>(kMaxReadRequestBytes)) {
+    return absl::OkStatus();
+  }
+  return absl::ResourceExhaustedError(
+      absl::StrCat("request: ", bytes, " bytes exceeds the limit of ",
+                   kMaxReadRequestBytes, " bytes for a read"));
+}
+
+// Answers a read with `handle()`, or with CheckReadSize's refusal.
+template <typename Request, typename Handle>
+grpc::ServerUnaryReactor* ServeRead(grpc::CallbackServerContext* context,
+                                    const Request& request, Handle handle) {
+  absl::Status size = CheckReadSize(request.ByteSizeLong());
+  return Reply(context, size.ok() ? handle() : size);
+}
+
+// The raw methods' requests are checked before they are parsed.
+template <typename Request>
+absl::Status DecodeRead(const grpc::ByteBuffer& bytes, Request* request) {
+  IMPORTAI_RETURN_IF_ERROR(CheckReadSize(bytes.Length()));
+  return DecodeRequest(bytes, request);
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* ArchiveServiceImpl::GetIssue(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   v1::GetIssueRequest parsed;
-  if (absl::Status decoded = DecodeRequest(*request, &parsed); !decoded.ok()) {
+  if (absl::Status decoded = DecodeRead(*request, &parsed); !decoded.ok()) {
     return Reply(context, decoded);
   }
   absl::StatusOr<std::shared_ptr<const std::string>> bytes =
@@ -64,52 +92,65 @@ grpc::ServerUnaryReactor* ArchiveServiceImpl::GetIssue(
 grpc::ServerUnaryReactor* ArchiveServiceImpl::ListIssues(
     grpc::CallbackServerContext* context, const v1::ListIssuesRequest* request,
     v1::ListIssuesResponse* response) {
-  return Reply(context, services::ListIssues(store_, *request, response));
+  return ServeRead(context, *request, [&] {
+    return services::ListIssues(store_, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* ArchiveServiceImpl::GetSection(
     grpc::CallbackServerContext* context, const v1::GetSectionRequest* request,
     v1::Section* response) {
-  return Reply(context, services::GetSection(store_, *request, response));
+  return ServeRead(context, *request, [&] {
+    return services::GetSection(store_, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* ArchiveServiceImpl::ListSections(
     grpc::CallbackServerContext* context,
     const v1::ListSectionsRequest* request,
     v1::ListSectionsResponse* response) {
-  return Reply(context, services::ListSections(store_, *request, response));
+  return ServeRead(context, *request, [&] {
+    return services::ListSections(store_, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* ArchiveServiceImpl::GetTale(
     grpc::CallbackServerContext* context, const v1::GetTaleRequest* request,
     v1::Tale* response) {
-  return Reply(context, services::GetTale(store_, *request, response));
+  return ServeRead(context, *request, [&] {
+    return services::GetTale(store_, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* ArchiveServiceImpl::ListTales(
     grpc::CallbackServerContext* context, const v1::ListTalesRequest* request,
     v1::ListTalesResponse* response) {
-  return Reply(context, services::ListTales(store_, *request, response));
+  return ServeRead(context, *request, [&] {
+    return services::ListTales(store_, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* ArchiveServiceImpl::Search(
     grpc::CallbackServerContext* context, const v1::SearchRequest* request,
     v1::SearchResponse* response) {
-  return Reply(context, services::Search(store_, *request, response));
+  return ServeRead(context, *request, [&] {
+    return services::Search(store_, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* ArchiveServiceImpl::ListCitingSections(
     grpc::CallbackServerContext* context,
     const v1::ListCitingSectionsRequest* request,
     v1::ListCitingSectionsResponse* response) {
-  return Reply(context,
-               services::ListCitingSections(store_, *request, response));
+  return ServeRead(context, *request, [&] {
+    return services::ListCitingSections(store_, *request, response);
+  });
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* ArchiveServiceImpl::WatchIssues(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
   v1::WatchIssuesRequest parsed;
-  if (absl::Status decoded = DecodeRequest(*request, &parsed); !decoded.ok()) {
+  if (absl::Status decoded = DecodeRead(*request, &parsed); !decoded.ok()) {
     return new RejectedWatch(decoded);
   }
   absl::StatusOr<feed::WatchParams> params = feed::ResolveWatchRequest(parsed);
@@ -121,8 +162,10 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* ArchiveServiceImpl::WatchIssues(
 grpc::ServerUnaryReactor* ArchiveServiceImpl::GetFeedInfo(
     grpc::CallbackServerContext* context, const v1::GetFeedInfoRequest* request,
     v1::FeedInfo* response) {
-  *response = feed_.Info();
-  return Reply(context, absl::OkStatus());
+  return ServeRead(context, *request, [&] {
+    *response = feed_.Info();
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace importai::services

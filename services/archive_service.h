@@ -14,7 +14,9 @@ using ArchiveServiceBase = v1::ArchiveService::WithRawCallbackMethod_GetIssue<
         v1::ArchiveService::CallbackService>>;
 
 // importai.v1.ArchiveService on the callback API. Thread-safe; `store` and
-// `feed` must outlive the service.
+// `feed` must outlive the service. Every method refuses a request larger than
+// kMaxReadRequestBytes (common/limits.h) with RESOURCE_EXHAUSTED before any
+// other work: gRPC's receive limit is the whole server's, sized for ingests.
 class ArchiveServiceImpl final : public ArchiveServiceBase {
  public:
   ArchiveServiceImpl(storage::ArchiveStore* store, feed::FeedHub* feed)

@@ -1,10 +1,15 @@
 // Who may write, and deadlines, over a real server.
 #include <chrono>
+#include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "common/testing/fixtures.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -13,12 +18,15 @@
 #include "services/ingest.h"
 #include "services/testing/in_process_server.h"
 #include "services/testing/tcp_relay.h"
+#include "storage/rocksdb_store.h"
 
 namespace importai::services {
 namespace {
 
+using ::importai::testing::IsOk;
 using ::importai::testing::SampleIssueText;
 using ::importai::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 constexpr char kToken[] = "a-long-random-write-token";
@@ -64,12 +72,54 @@ TEST_F(WriteTokenTest, ReadsStayOpenAndCheckpointsNeedTheToken) {
 
   auto admin = v1::AdminService::NewStub(channel_);
   v1::CreateCheckpointRequest request;
-  request.set_directory(dir_.path() + "-checkpoint");
+  request.set_directory("backup-1");
   v1::Checkpoint checkpoint;
-  grpc::ClientContext context;
+  grpc::ClientContext without;
   EXPECT_EQ(
-      admin->CreateCheckpoint(&context, request, &checkpoint).error_code(),
+      admin->CreateCheckpoint(&without, request, &checkpoint).error_code(),
       grpc::StatusCode::UNAUTHENTICATED);
+  grpc::ClientContext wrong;
+  wrong.AddMetadata("authorization", "Bearer not-the-token");
+  EXPECT_EQ(admin->CreateCheckpoint(&wrong, request, &checkpoint).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/checkpoints/backup-1"));
+  grpc::ClientContext right;
+  right.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
+  grpc::Status written = admin->CreateCheckpoint(&right, request, &checkpoint);
+  EXPECT_TRUE(written.ok()) << written.error_message();
+}
+
+// A server reachable from other machines does not serve writes to all of
+// them unless told to.
+TEST(WritesAreGuardedTest, OpenWritesOnANonLoopbackAddressAreRefused) {
+  ServerOptions options;
+  options.listen = "0.0.0.0:0";
+  EXPECT_THAT(CheckWritesAreGuarded(options),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr("\"0.0.0.0:0\""),
+                             HasSubstr("--ingest_token_file"),
+                             HasSubstr("--tls_client_ca"),
+                             HasSubstr("--allow_unauthenticated_writes"))));
+  importai::testing::TempDir dir;
+  auto store = storage::RocksDbStore::Open(dir.path());
+  ASSERT_THAT(store, IsOk());
+  EXPECT_THAT(ArchiveServer::Start(store->get(), options),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+
+  ServerOptions with_token = options;
+  with_token.write_token = kToken;
+  EXPECT_THAT(CheckWritesAreGuarded(with_token), IsOk());
+  ServerOptions with_client_ca = options;
+  with_client_ca.tls_client_ca_pem = "a PEM bundle";
+  EXPECT_THAT(CheckWritesAreGuarded(with_client_ca), IsOk());
+  ServerOptions allowed = options;
+  allowed.allow_unauthenticated_writes = true;
+  EXPECT_THAT(CheckWritesAreGuarded(allowed), IsOk());
+  for (const char* loopback : {"127.0.0.1:0", "[::1]:0", "localhost:0"}) {
+    ServerOptions local;
+    local.listen = loopback;
+    EXPECT_THAT(CheckWritesAreGuarded(local), IsOk()) << loopback;
+  }
 }
 
 class KeepaliveTest : public testing::InProcessServerTest {};
@@ -124,6 +174,48 @@ TEST_F(DeadlineTest, AnIngestPastItsDeadlineStoresNothing) {
   // The server's own check ends the work: nothing is stored, even later.
   absl::SleepFor(absl::Seconds(2));
   EXPECT_EQ(store_->HeadRevision(), 0);
+}
+
+// The deadline passes while the ingest waits for another write to finish:
+// it is checked again under the write lock, so the late write is not made
+// (its caller has already been told DEADLINE_EXCEEDED by gRPC).
+TEST(IngestDeadlineTest,
+     ADeadlinePassedWhileWaitingForTheWriteLockStoresNothing) {
+  importai::testing::TempDir dir;
+  auto store = storage::RocksDbStore::Open(dir.path());
+  ASSERT_THAT(store, IsOk());
+  // The first write holds the write lock until released: its commit
+  // listener runs under it.
+  absl::Notification release;
+  (*store)->SetCommitListener(
+      [&release](const std::vector<storage::CommittedEntry>&) {
+        release.WaitForNotification();
+      });
+  v1::IngestIssuesRequest first;
+  first.set_text(SampleIssueText(901));
+  std::thread holder([&] {
+    EXPECT_THAT(services::Ingest(**store, first, IngestLimits{}, absl::Now()),
+                IsOk());
+  });
+  while ((*store)->HeadRevision() == 0) absl::SleepFor(absl::Milliseconds(1));
+
+  const absl::Time deadline = absl::Now() + absl::Milliseconds(300);
+  v1::IngestIssuesRequest late;
+  late.set_text(SampleIssueText(902));
+  absl::Status late_status;
+  std::thread waiter([&] {
+    late_status =
+        services::Ingest(**store, late, IngestLimits{}, absl::Now(), deadline)
+            .status();
+  });
+  while (absl::Now() <= deadline) absl::SleepFor(absl::Milliseconds(10));
+  release.Notify();
+  holder.join();
+  waiter.join();
+  EXPECT_THAT(late_status, StatusIs(absl::StatusCode::kDeadlineExceeded,
+                                    HasSubstr("nothing was stored")));
+  EXPECT_EQ((*store)->HeadRevision(), 1);
+  EXPECT_THAT((*store)->GetIssue(902), StatusIs(absl::StatusCode::kNotFound));
 }
 
 }  // namespace

@@ -88,7 +88,8 @@ absl::StatusOr<v1::IngestIssuesResponse> Ingest(
     written.head_revision = store.HeadRevision();  // every copy was rejected
   } else {
     IMPORTAI_ASSIGN_OR_RETURN(
-        written, store.WriteIssues(copies, now, request.validate_only()));
+        written,
+        store.WriteIssues(copies, now, request.validate_only(), deadline));
   }
 
   v1::IngestIssuesResponse response;

@@ -27,8 +27,10 @@ struct IngestLimits {
 // limit; INVALID_ARGUMENT naming the field for an unknown `format`, or naming
 // the line ("text: ...") when the text holds no issue, cannot be read as the
 // format, or (without allow_partial) a copy does not parse; the store's
-// errors. Past `deadline` once parsed (the slow part), nothing is written and
-// the result is DEADLINE_EXCEEDED.
+// errors. Past `deadline` once parsed (the slow part), or once the store has
+// waited for its write lock and staged the write (checked right before the
+// commit, never after: ArchiveStore::WriteIssues), nothing is written and
+// the result is DEADLINE_EXCEEDED; a write that commits reports success.
 absl::StatusOr<v1::IngestIssuesResponse> Ingest(
     storage::ArchiveStore& store, const v1::IngestIssuesRequest& request,
     const IngestLimits& limits, absl::Time now,

@@ -12,6 +12,8 @@ namespace {
 // Token layout, before base64url: version, query fingerprint, cursor.
 constexpr char kVersion = 2;
 constexpr size_t kTokenBytes = 1 + 8 + 4 + 4 + 8;
+// Its base64 form, padded; anything longer is refused before decoding.
+constexpr size_t kMaxEncodedBytes = (kTokenBytes + 2) / 3 * 4;
 
 // FNV-1a: stable across processes and builds, unlike absl::Hash.
 uint64_t Fingerprint(absl::string_view query) {
@@ -58,7 +60,8 @@ std::string EncodePageToken(absl::string_view query, PageCursor cursor) {
 absl::StatusOr<PageCursor> DecodePageToken(absl::string_view query,
                                            absl::string_view token) {
   std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() != kTokenBytes ||
+  if (token.size() > kMaxEncodedBytes ||
+      !absl::WebSafeBase64Unescape(token, &raw) || raw.size() != kTokenBytes ||
       raw[0] != kVersion) {
     return Invalid("not a token this server issued");
   }

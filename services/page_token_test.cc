@@ -59,5 +59,15 @@ TEST(PageTokenTest, RefusesATruncatedOrExtendedToken) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(PageTokenTest, APaddedTokenStillDecodesAndAHugeOneIsRefusedShort) {
+  EXPECT_THAT(DecodePageToken(kQuery, EncodePageToken(kQuery, {5, 1}) + "=="),
+              IsOk());
+  absl::Status huge =
+      DecodePageToken(kQuery, std::string(4 << 20, 'A')).status();
+  EXPECT_THAT(huge, StatusIs(absl::StatusCode::kInvalidArgument,
+                             HasSubstr("page_token")));
+  EXPECT_LT(huge.message().size(), 200u);
+}
+
 }  // namespace
 }  // namespace importai::services

@@ -7,6 +7,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/excerpt.h"
+#include "common/limits.h"
+#include "common/status_macros.h"
 
 namespace importai::services {
 namespace {
@@ -18,7 +21,7 @@ absl::Status Malformed(absl::string_view field, absl::string_view name,
         absl::StrCat(field, ": required, in the form \"", pattern, "\""));
   }
   return absl::InvalidArgumentError(
-      absl::StrCat(field, ": \"", absl::CHexEscape(name),
+      absl::StrCat(field, ": \"", absl::CHexEscape(Excerpt(name)),
                    "\" is not a valid name; expected \"", pattern, "\""));
 }
 
@@ -36,30 +39,40 @@ bool ParsePositive(absl::string_view text, int32_t* value) {
   return true;
 }
 
-// Splits `name` on "/" and checks the literal segments of `pattern`
-// ("{...}" segments match anything non-empty).
-bool MatchSegments(absl::string_view name, absl::string_view pattern,
-                   std::vector<absl::string_view>* segments) {
-  *segments = absl::StrSplit(name, '/');
+// Runs before anything else looks at a name: split first, a 16 MiB name of
+// "/" would be 16 M segments (~270 MB).
+absl::Status CheckLength(absl::string_view field, absl::string_view name,
+                         absl::string_view pattern) {
+  if (name.size() <= kMaxResourceNameBytes) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, ": a name of ", name.size(), " bytes is too long (at most ",
+      kMaxResourceNameBytes, "); expected \"", pattern, "\""));
+}
+
+// The "/"-separated segments of `name` if they match the literal segments of
+// `pattern` ("{...}" segments match anything).
+absl::StatusOr<std::vector<absl::string_view>> SplitName(
+    absl::string_view field, absl::string_view name,
+    absl::string_view pattern) {
+  IMPORTAI_RETURN_IF_ERROR(CheckLength(field, name, pattern));
+  std::vector<absl::string_view> segments = absl::StrSplit(name, '/');
   std::vector<absl::string_view> expected = absl::StrSplit(pattern, '/');
-  if (segments->size() != expected.size()) return false;
-  for (size_t i = 0; i < expected.size(); ++i) {
-    if (expected[i].front() != '{' && (*segments)[i] != expected[i])
-      return false;
+  bool matches = segments.size() == expected.size();
+  for (size_t i = 0; matches && i < expected.size(); ++i) {
+    matches = expected[i].front() == '{' || segments[i] == expected[i];
   }
-  return true;
+  if (!matches) return Malformed(field, name, pattern);
+  return segments;
 }
 
 // The issue number of a name matching `pattern`, whose second segment is it.
 absl::StatusOr<int32_t> ParseNumberedName(absl::string_view field,
                                           absl::string_view name,
                                           absl::string_view pattern) {
-  std::vector<absl::string_view> parts;
+  IMPORTAI_ASSIGN_OR_RETURN(const std::vector<absl::string_view> parts,
+                            SplitName(field, name, pattern));
   int32_t number = 0;
-  if (!MatchSegments(name, pattern, &parts) ||
-      !ParsePositive(parts[1], &number)) {
-    return Malformed(field, name, pattern);
-  }
+  if (!ParsePositive(parts[1], &number)) return Malformed(field, name, pattern);
   return number;
 }
 
@@ -73,10 +86,10 @@ absl::StatusOr<int32_t> ParseIssueName(absl::string_view field,
 absl::StatusOr<SectionName> ParseSectionName(absl::string_view field,
                                              absl::string_view name) {
   constexpr absl::string_view kPattern = "issues/{number}/sections/{ordinal}";
-  std::vector<absl::string_view> parts;
+  IMPORTAI_ASSIGN_OR_RETURN(const std::vector<absl::string_view> parts,
+                            SplitName(field, name, kPattern));
   SectionName parsed;
-  if (!MatchSegments(name, kPattern, &parts) ||
-      !ParsePositive(parts[1], &parsed.issue_number) ||
+  if (!ParsePositive(parts[1], &parsed.issue_number) ||
       !ParsePositive(parts[3], &parsed.ordinal)) {
     return Malformed(field, name, kPattern);
   }
@@ -90,11 +103,11 @@ absl::StatusOr<int32_t> ParseTaleName(absl::string_view field,
 
 absl::StatusOr<int32_t> ParseSectionParent(absl::string_view field,
                                            absl::string_view name) {
+  constexpr absl::string_view kPattern = "issues/{number}\" or \"issues/-";
+  IMPORTAI_RETURN_IF_ERROR(CheckLength(field, name, kPattern));
   if (name == "issues/-") return kAllIssues;
   absl::StatusOr<int32_t> number = ParseIssueName(field, name);
-  if (!number.ok()) {
-    return Malformed(field, name, "issues/{number}\" or \"issues/-");
-  }
+  if (!number.ok()) return Malformed(field, name, kPattern);
   return number;
 }
 

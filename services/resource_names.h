@@ -7,7 +7,9 @@
 #include "absl/strings/string_view.h"
 
 // AIP-122 resource names. Parsers return INVALID_ARGUMENT naming `field` and
-// the expected pattern when a name is malformed.
+// the expected pattern when a name is malformed, quoting at most an Excerpt
+// of it (common/excerpt.h). A name longer than kMaxResourceNameBytes
+// (common/limits.h) is refused by its size alone, before any other work.
 namespace importai::services {
 
 struct SectionName {

@@ -1,5 +1,9 @@
 #include "services/resource_names.h"
 
+#include <string>
+
+#include "common/excerpt.h"
+#include "common/limits.h"
 #include "common/testing/status_matchers.h"
 #include "gtest/gtest.h"
 
@@ -8,6 +12,8 @@ namespace {
 
 using ::importai::testing::StatusIs;
 using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::SizeIs;
 
 TEST(ResourceNamesTest, ParsesWellFormedNames) {
   EXPECT_EQ(*ParseIssueName("name", "issues/387"), 387);
@@ -45,6 +51,40 @@ TEST(ResourceNamesTest, EmptyNameSaysTheFieldIsRequired) {
   EXPECT_THAT(ParseIssueName("name", ""),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("name: required")));
+}
+
+// A 4 MiB name of "/" would be 4 M segments once split: it is refused by its
+// size alone (the message says so, which no check after the split can), and
+// the message quotes none of it.
+TEST(ResourceNamesTest, RefusesAHugeNameBeforeSplittingIt) {
+  const std::string slashes(4 << 20, '/');
+  for (const auto& status : {ParseIssueName("name", slashes).status(),
+                             ParseSectionName("name", slashes).status(),
+                             ParseTaleName("name", slashes).status(),
+                             ParseSectionParent("parent", slashes).status()}) {
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
+                                 HasSubstr("4194304 bytes is too long")));
+    EXPECT_THAT(std::string(status.message()), SizeIs(::testing::Lt(200)));
+    EXPECT_THAT(std::string(status.message()), Not(HasSubstr("//")));
+  }
+  // One byte over the limit is enough; at the limit the name is looked at.
+  const std::string long_name =
+      "issues/" + std::string(kMaxResourceNameBytes - 7, '1');
+  EXPECT_THAT(ParseIssueName("name", long_name),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("is not a valid name")));
+  EXPECT_THAT(
+      ParseIssueName("name", long_name + "1"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is too long")));
+}
+
+TEST(ResourceNamesTest, MalformedNamesAreQuotedShort) {
+  const std::string name = "issues/" + std::string(100, 'x');
+  absl::Status status = ParseIssueName("name", name).status();
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
+                               HasSubstr("\"issues/xxx")));
+  EXPECT_THAT(std::string(status.message()),
+              Not(HasSubstr(std::string(kMaxExcerptBytes, 'x'))));
 }
 
 }  // namespace

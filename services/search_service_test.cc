@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "importai/v1/archive_service.grpc.pb.h"
+#include "services/page_token.h"
 #include "services/testing/in_process_server.h"
 
 namespace importai::services {
@@ -140,9 +141,15 @@ TEST_F(SearchServiceTest, HostileQueriesGetClearErrorsOrNothing) {
   ExpectInvalid("   ", "", "query");
   ExpectInvalid("*", "", "query");
   ExpectInvalid("\"unbalanced quote", "", "position");
-  std::vector<std::string> words(10'000, "robot");
+  std::vector<std::string> words(5'000, "robot");
   for (size_t i = 0; i < words.size(); ++i) absl::StrAppend(&words[i], i);
-  ExpectInvalid(absl::StrJoin(words, " "), "", "query");
+  ExpectInvalid(absl::StrJoin(words, " "), "", "query: 5000 terms");
+  // Twice that is more than any read may send.
+  const std::string twice =
+      absl::StrJoin(words, " ") + " " + absl::StrJoin(words, " ");
+  v1::SearchResponse refused;
+  EXPECT_EQ(Search(twice, &refused).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
   ExpectInvalid("robot", "issue >= ", "position");
   ExpectInvalid("robot", "colour = \"red\"", "position 1");
   ExpectInvalid("robot", "issue >= 1 OR kind = tale", "position");
@@ -184,6 +191,23 @@ TEST_F(SearchServiceTest, ListsTheSectionsThatCiteAnIssue) {
       archive_->ListCitingSections(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("parent"));
+}
+
+// A forged cursor at the largest ordinal pages on to the next citing issue
+// with no overflow (UBSan, which CI runs the suite under, aborts on one).
+TEST_F(SearchServiceTest, AForgedTokenAtTheLastOrdinalPagesOnToTheNextIssue) {
+  Ingest(SampleIssueText(901) + SampleIssueText(902));
+  v1::ListCitingSectionsRequest request;
+  request.set_parent("issues/850");
+  request.set_page_token(EncodePageToken("ListCitingSections parent=issues/850",
+                                         {902, INT32_MAX}));
+  v1::ListCitingSectionsResponse response;
+  grpc::ClientContext context;
+  grpc::Status status =
+      archive_->ListCitingSections(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.sections_size(), 1);
+  EXPECT_EQ(response.sections(0).name(), "issues/901/sections/2");
 }
 
 class CorpusSearchTest : public SearchServiceTest {

@@ -9,6 +9,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "services/listen_address.h"
 #include "services/observability/log.h"
 #include "services/observability/rpc_interceptor.h"
 
@@ -38,7 +39,27 @@ std::shared_ptr<grpc::ServerCredentials> ServerCredentials(
   return grpc::SslServerCredentials(ssl);
 }
 
+// Writes are open: neither a token nor client certificates guard them.
+bool WritesAreOpen(const ServerOptions& options) {
+  return options.write_token.empty() && options.tls_client_ca_pem.empty();
+}
+
 }  // namespace
+
+absl::Status CheckWritesAreGuarded(const ServerOptions& options) {
+  if (!WritesAreOpen(options) || options.allow_unauthenticated_writes ||
+      IsLoopbackListen(options.listen)) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "listen: \"", options.listen,
+      "\" is not a loopback address, and anyone who reaches it could ingest "
+      "and make checkpoints: set --ingest_token_file "
+      "(IMPORTAI_INGEST_TOKEN_FILE) or --tls_client_ca "
+      "(IMPORTAI_TLS_CLIENT_CA), or, to serve writes to everyone, "
+      "--allow_unauthenticated_writes "
+      "(IMPORTAI_ALLOW_UNAUTHENTICATED_WRITES)"));
+}
 
 ArchiveServer::ArchiveServer(storage::ArchiveStore* store,
                              const ServerOptions& options)
@@ -47,7 +68,7 @@ ArchiveServer::ArchiveServer(storage::ArchiveStore* store,
       feed_(store, options.feed),
       archive_service_(store, &feed_),
       ingest_service_(store, options.ingest, &metrics_, &authorizer_),
-      admin_service_(store, &authorizer_) {}
+      admin_service_(store, options.checkpoint_root, &authorizer_) {}
 
 std::string ArchiveServer::RenderMetrics() {
   MetricGauges gauges;
@@ -63,6 +84,9 @@ std::string ArchiveServer::RenderMetrics() {
 
 absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
     storage::ArchiveStore* store, const ServerOptions& options) {
+  if (absl::Status guarded = CheckWritesAreGuarded(options); !guarded.ok()) {
+    return guarded;
+  }
   // gRPC serves health without linking its descriptors; touching them here
   // links them in, so reflection can describe grpc.health.v1.Health.
   grpc::health::v1::HealthCheckRequest::descriptor();
@@ -97,6 +121,10 @@ absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
   builder.experimental().SetInterceptorCreators(std::move(observers));
   // A request at the ingest limit must reach the handler, which answers
   // with a clear message, rather than being cut off by gRPC's 4 MB default.
+  // gRPC 1.51 has no per-method receive limit on a server (service-config
+  // limits apply to clients only), so this one holds for reads too: they
+  // refuse anything over kMaxReadRequestBytes themselves, before any other
+  // work (archive_service.cc).
   builder.SetMaxReceiveMessageSize(
       static_cast<int>(options.ingest.max_text_bytes + kIngestEnvelopeBytes));
   server->server_ = builder.BuildAndStart();
@@ -106,6 +134,13 @@ absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
                      "\" (address in use or not valid HOST:PORT)"));
   }
   server->address_ = WithPort(options.listen, server->port_);
+  if (WritesAreOpen(options) && !IsLoopbackListen(options.listen)) {
+    // Allowed, but never quietly: whatever the log level.
+    log::WriteAlways(log::Level::kWarning,
+                     "writes are open to everyone who reaches this address "
+                     "(--allow_unauthenticated_writes)",
+                     {{"address", server->address_}});
+  }
   if (!options.metrics_listen.empty()) {
     ArchiveServer* raw = server.get();
     absl::StatusOr<std::unique_ptr<MetricsHttpServer>> metrics =

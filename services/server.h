@@ -27,6 +27,13 @@ struct ServerOptions {
   // With a token, IngestService and AdminService need "authorization:
   // Bearer <token>".
   std::string write_token;
+  // Serve writes to anyone on a non-loopback address, with neither a token
+  // nor client certificates; without it Start() refuses (see
+  // CheckWritesAreGuarded).
+  bool allow_unauthenticated_writes = false;
+  // The absolute directory CreateCheckpoint writes under, by name (made on
+  // demand); empty: every checkpoint is FAILED_PRECONDITION.
+  std::string checkpoint_root;
   // PEM contents. With a certificate and key the server speaks TLS only;
   // with a client CA too, clients must present a certificate it signed.
   std::string tls_cert_pem;
@@ -42,12 +49,18 @@ struct ServerOptions {
   feed::FeedOptions feed;
 };
 
+// FAILED_PRECONDITION, saying what to set, when `options` would serve writes
+// (IngestService, AdminService) to whoever reaches a non-loopback address:
+// no write token, no client CA, and no allow_unauthenticated_writes.
+absl::Status CheckWritesAreGuarded(const ServerOptions& options);
+
 // A running gRPC server with ArchiveService, IngestService, AdminService,
 // health checking (for "" and each service name) and server reflection. Every
 // RPC is counted, timed and logged (services/observability).
 class ArchiveServer {
  public:
-  // Binds and starts serving. UNAVAILABLE if the address cannot be bound.
+  // Binds and starts serving. UNAVAILABLE if the address cannot be bound;
+  // CheckWritesAreGuarded's error if writes would be open to the network.
   // `store` must outlive the server.
   static absl::StatusOr<std::unique_ptr<ArchiveServer>> Start(
       storage::ArchiveStore* store, const ServerOptions& options);

@@ -1,5 +1,6 @@
 // ArchiveService and IngestService over a real gRPC server on a free
 // loopback port, with RocksDB in a temporary directory and real stubs.
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
@@ -16,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "importai/v1/archive_service.grpc.pb.h"
 #include "importai/v1/ingest_service.grpc.pb.h"
+#include "services/page_token.h"
 #include "services/server.h"
 #include "services/testing/in_process_server.h"
 #include "storage/rocksdb_store.h"
@@ -175,6 +178,44 @@ TEST_F(ServiceTest, TenMegabyteArchiveIngestsInOneRequest) {
   EXPECT_EQ(response.head_revision(), issues);
 }
 
+// gRPC's receive limit must admit a 10 MB ingest (above) and is the whole
+// server's, so reads refuse a large request themselves, before any work,
+// with a short message however large the request.
+TEST_F(ServiceTest, ReadsRefuseLargeRequests) {
+  MustIngest(SampleIssueText(906));
+  v1::Issue issue;
+  grpc::Status status =
+      GetIssue(std::string(1 << 20, '/'), v1::ISSUE_VIEW_FULL, &issue);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(status.error_message(), HasSubstr("read"));
+  EXPECT_LT(status.error_message().size(), 200u);
+
+  // Room a client cannot see in the fields it sets: unknown fields count.
+  const std::string padding(1 << 20, 'x');
+  v1::ListIssuesRequest list;
+  list.GetReflection()->MutableUnknownFields(&list)->AddLengthDelimited(
+      1000, padding);
+  v1::ListIssuesResponse listed;
+  grpc::ClientContext list_context;
+  EXPECT_EQ(archive_->ListIssues(&list_context, list, &listed).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  v1::WatchIssuesRequest watch;
+  watch.GetReflection()->MutableUnknownFields(&watch)->AddLengthDelimited(
+      1000, padding);
+  grpc::ClientContext watch_context;
+  watch_context.set_deadline(std::chrono::system_clock::now() +
+                             std::chrono::seconds(10));  // fail, never hang
+  auto stream = archive_->WatchIssues(&watch_context, watch);
+  v1::WatchIssuesResponse event;
+  EXPECT_FALSE(stream->Read(&event));
+  EXPECT_EQ(stream->Finish().error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  // A request of ordinary size is served.
+  EXPECT_TRUE(GetIssue("issues/906", v1::ISSUE_VIEW_FULL, &issue).ok());
+}
+
 TEST_F(ServiceTest, GetIssueServesViewsAndClearErrors) {
   MustIngest(SampleIssueText(906));
   v1::Issue full;
@@ -253,6 +294,31 @@ TEST_F(ServiceTest, ListRefusesBadPageSizesAndTokens) {
   grpc::Status other_parent =
       ListSections("issues/911", 1, sections.next_page_token(), &sections);
   EXPECT_EQ(other_parent.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// The cursor is the client's to forge: one at the largest ordinal has nothing
+// after it in its issue, and must page on to the next issue with no overflow
+// (UBSan, which CI runs the suite under, aborts on one).
+TEST_F(ServiceTest, AForgedTokenAtTheLastOrdinalPagesOnToTheNextIssue) {
+  MustIngest(SampleIssueText(910) + SampleIssueText(911));
+  v1::ListSectionsResponse response;
+  grpc::Status status = ListSections(
+      "issues/-", 100,
+      EncodePageToken("ListSections parent=issues/-", {911, INT32_MAX}),
+      &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(response.sections(), Not(IsEmpty()));
+  EXPECT_EQ(response.sections(0).name(), "issues/910/sections/1");
+  for (const v1::Section& section : response.sections()) {
+    EXPECT_EQ(section.issue_number(), 910);
+  }
+
+  status = ListSections(
+      "issues/911", 100,
+      EncodePageToken("ListSections parent=issues/911", {911, INT32_MAX}),
+      &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(response.sections(), IsEmpty());
 }
 
 TEST_F(ServiceTest, SectionsAndTalesAreReadableOnTheirOwn) {

@@ -138,9 +138,21 @@ class ArchiveStore {
   // On error nothing is stored, with one exception: when only the sync
   // failed (UNAVAILABLE), the write may reappear whole after a restart.
   // Either way, writing the same copies again is safe (UNCHANGED if stored).
+  // `deadline` is checked once, under the write lock right before the batch
+  // is written (after waiting for other writes and staging this one): past
+  // it, nothing is stored and the result is DEADLINE_EXCEEDED. It is never
+  // checked after, so a write that commits reports success however late.
+  // A dry run, which commits nothing, ignores it.
   virtual absl::StatusOr<WriteResult> WriteIssues(
-      absl::Span<const v1::Issue> copies, absl::Time commit_time,
-      bool dry_run) = 0;
+      absl::Span<const v1::Issue> copies, absl::Time commit_time, bool dry_run,
+      absl::Time deadline) = 0;
+
+  // WriteIssues without a deadline.
+  absl::StatusOr<WriteResult> WriteIssues(absl::Span<const v1::Issue> copies,
+                                          absl::Time commit_time,
+                                          bool dry_run) {
+    return WriteIssues(copies, commit_time, dry_run, absl::InfiniteFuture());
+  }
 
   // The newest committed revision; 0 for an empty archive.
   virtual int64_t HeadRevision() = 0;

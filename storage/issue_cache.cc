@@ -28,7 +28,15 @@ void IssueCache::Fill(int32_t number, Bytes bytes, uint64_t generation) {
 }
 
 void IssueCache::InsertLocked(int32_t number, Bytes bytes) {
-  if (bytes->size() > capacity_bytes_) return;
+  if (bytes->size() > capacity_bytes_) {
+    // Too big to keep; what is cached for `number` is older, so it goes too.
+    auto stale = entries_.find(number);
+    if (stale != entries_.end()) {
+      size_bytes_ -= stale->second->size();
+      entries_.erase(stale);
+    }
+    return;
+  }
   auto [it, inserted] = entries_.try_emplace(number, bytes);
   if (!inserted) {
     size_bytes_ -= it->second->size();

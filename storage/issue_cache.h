@@ -32,7 +32,8 @@ class IssueCache {
   // Counts Put() calls; read it before a RocksDB read that may Fill().
   uint64_t Generation() const ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Stores the bytes a write just committed.
+  // Stores the bytes a write just committed. Bytes larger than the whole
+  // cache are not kept, and evict what was cached for `number` (now stale).
   void Put(int32_t number, Bytes bytes) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Stores bytes read at `generation`, unless a Put() came since.

@@ -43,5 +43,17 @@ TEST(IssueCacheTest, StaysWithinItsCapacity) {
   EXPECT_EQ(cache.Find(99), nullptr) << "larger than the whole cache";
 }
 
+TEST(IssueCacheTest, ANewVersionTooBigToKeepEvictsTheOldOne) {
+  IssueCache cache(100);
+  cache.Put(1, MakeBytes(40, 'o'));
+  cache.Put(1, MakeBytes(101, 'n'));
+  EXPECT_EQ(cache.Find(1), nullptr) << "the stale version was served";
+  // Its bytes no longer count: the whole capacity is free again.
+  cache.Put(2, MakeBytes(50, 'a'));
+  cache.Put(3, MakeBytes(50, 'b'));
+  EXPECT_NE(cache.Find(2), nullptr);
+  EXPECT_NE(cache.Find(3), nullptr);
+}
+
 }  // namespace
 }  // namespace importai::storage

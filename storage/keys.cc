@@ -34,6 +34,12 @@ std::string RevisionKey(int64_t revision) {
   return BigEndian(static_cast<uint64_t>(revision), 8);
 }
 
+std::string KeyAfter(absl::string_view key) {
+  std::string after(key);
+  after.push_back('\0');
+  return after;
+}
+
 bool DecodeRevision(absl::string_view value, int64_t* revision) {
   if (value.size() != 8) return false;
   *revision = static_cast<int64_t>(LoadBigEndian(value));

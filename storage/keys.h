@@ -23,6 +23,12 @@ std::string IssueKey(int32_t number);
 std::string SectionKey(int32_t number, int32_t ordinal);
 std::string RevisionKey(int64_t revision);
 
+// The first key after `key` in bytewise order, where a scan strictly after
+// `key` starts. The keys above are fixed-width, so it is `key` + "\0"; no
+// arithmetic on the numbers in them, which may be at their maximum (a page
+// token may claim ordinal INT32_MAX).
+std::string KeyAfter(absl::string_view key);
+
 // Returns false when `value` has the wrong size.
 bool DecodeRevision(absl::string_view value, int64_t* revision);
 

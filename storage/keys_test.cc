@@ -16,6 +16,13 @@ TEST(KeysTest, SectionsSortByIssueNewestFirstThenOrdinal) {
   EXPECT_EQ(SectionKey(387, 3).substr(0, IssueKey(387).size()), IssueKey(387));
 }
 
+TEST(KeysTest, KeyAfterSitsBetweenAKeyAndTheNextOne) {
+  EXPECT_LT(SectionKey(387, 2), KeyAfter(SectionKey(387, 2)));
+  EXPECT_LT(KeyAfter(SectionKey(387, 2)), SectionKey(387, 3));
+  // The last possible ordinal still has a successor: the next issue's first.
+  EXPECT_LT(KeyAfter(SectionKey(387, INT32_MAX)), SectionKey(386, 1));
+}
+
 TEST(KeysTest, RevisionsSortAscending) {
   EXPECT_LT(RevisionKey(9), RevisionKey(10));
   EXPECT_LT(RevisionKey(255), RevisionKey(256));

@@ -6,9 +6,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/listener.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/utilities/options_util.h"
@@ -39,6 +41,35 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   options.compression = rocksdb::kLZ4Compression;
   return options;
+}
+
+// The meta key WriteOnce deletes, outside the WAL, before each write; no
+// reader looks for it.
+constexpr absl::string_view kMemtableMarkKey = "memtable_mark";
+
+// Whether the disk under `dir` takes a synced write again: a scratch file is
+// created, written, synced and removed.
+rocksdb::Status ProbeDisk(rocksdb::Env& env, const std::string& dir) {
+  const std::string path = dir + "/RECOVERY_PROBE";
+  std::unique_ptr<rocksdb::WritableFile> file;
+  rocksdb::Status status =
+      env.NewWritableFile(path, &file, rocksdb::EnvOptions());
+  if (status.ok()) status = file->Append("probe");
+  if (status.ok()) status = file->Sync();
+  if (file != nullptr) {
+    rocksdb::Status closed = file->Close();
+    if (status.ok()) status = closed;
+  }
+  env.DeleteFile(path).PermitUncheckedError();
+  return status;
+}
+
+// The number of the WAL RocksDB writes to now.
+rocksdb::Status CurrentWal(rocksdb::DB& db, uint64_t* number) {
+  std::unique_ptr<rocksdb::LogFile> wal;
+  rocksdb::Status status = db.GetCurrentWalFile(&wal);
+  if (status.ok()) *number = wal->LogNumber();
+  return status;
 }
 
 absl::string_view ToView(const rocksdb::Slice& slice) {
@@ -79,6 +110,36 @@ void StageIssueRows(const v1::Issue& issue, const std::string& issue_bytes,
 
 }  // namespace
 
+// RocksDB's background errors as RocksDbStore needs them: failed WAL writes
+// are counted, and RocksDB's own recovery is off (Recover does it instead).
+// RocksDB's (for no space: a thread that tries at once, then every 5 s) made
+// Resume() answer Busy while it waited, so writes kept failing for seconds
+// after the disk came back; and a try while the disk is still full makes the
+// error fatal (see Recover).
+class RocksDbStore::ErrorEvents final : public rocksdb::EventListener {
+ public:
+  const char* Name() const override { return "RocksDbStoreErrorEvents"; }
+
+  // How many writes have failed in the WAL (RocksDB's kWriteCallback errors;
+  // a write refused up front for an earlier error is not one).
+  uint64_t wal_failures() const { return wal_failures_.load(); }
+
+  void OnBackgroundError(rocksdb::BackgroundErrorReason reason,
+                         rocksdb::Status* /*error*/) override {
+    if (reason == rocksdb::BackgroundErrorReason::kWriteCallback) {
+      wal_failures_.fetch_add(1);
+    }
+  }
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason /*reason*/,
+                            rocksdb::Status /*error*/,
+                            bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+
+ private:
+  std::atomic<uint64_t> wal_failures_{0};
+};
+
 absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
     const std::string& dir, const RocksDbStoreOptions& options) {
   rocksdb::DBOptions db_options;
@@ -88,6 +149,13 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
   // stays bounded under sustained ingest.
   db_options.db_write_buffer_size = 64 << 20;
   if (options.env != nullptr) db_options.env = options.env;
+  // After a failed write only Recover resumes RocksDB.
+  auto error_events = std::make_shared<ErrorEvents>();
+  db_options.listeners.push_back(error_events);
+  db_options.max_bgerror_resume_count = 0;
+  // The only writes kept out of the WAL are WriteOnce's marks: nothing to
+  // flush at close for them.
+  db_options.avoid_flush_during_shutdown = true;
   // Tickers only (block cache hits and misses for metrics): cheap.
   db_options.statistics = rocksdb::CreateDBStatistics();
   db_options.statistics->set_stats_level(
@@ -128,9 +196,9 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
     first->SeekToFirst();
     if (first->Valid()) keys::DecodeRevision(ToView(first->key()), &oldest);
   }
-  std::unique_ptr<RocksDbStore> store(
-      new RocksDbStore(std::move(db), std::move(handles), db_options.statistics,
-                       head, oldest, options.issue_cache_bytes));
+  std::unique_ptr<RocksDbStore> store(new RocksDbStore(
+      std::move(db), std::move(handles), db_options.statistics,
+      std::move(error_events), head, oldest, options.issue_cache_bytes));
   IMPORTAI_RETURN_IF_ERROR(store->BackfillIndex());
   return store;
 }
@@ -138,10 +206,12 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
 RocksDbStore::RocksDbStore(std::unique_ptr<rocksdb::DB> db,
                            std::vector<rocksdb::ColumnFamilyHandle*> handles,
                            std::shared_ptr<rocksdb::Statistics> statistics,
+                           std::shared_ptr<ErrorEvents> error_events,
                            int64_t head_revision, int64_t oldest_revision,
                            size_t issue_cache_bytes)
     : db_(std::move(db)),
       statistics_(std::move(statistics)),
+      error_events_(std::move(error_events)),
       handles_(std::move(handles)),
       families_{
           handles_[0], handles_[1],
@@ -260,7 +330,7 @@ absl::StatusOr<std::vector<v1::Section>> RocksDbStore::ListSections(
     SectionPosition after, int32_t only_issue, int limit) {
   std::string start;
   if (after.issue_number > 0) {
-    start = keys::SectionKey(after.issue_number, after.ordinal + 1);
+    start = keys::KeyAfter(keys::SectionKey(after.issue_number, after.ordinal));
   } else if (only_issue > 0) {
     start = keys::IssueKey(only_issue);
   }
@@ -296,6 +366,11 @@ absl::StatusOr<int64_t> RocksDbStore::CreateCheckpoint(const std::string& dir) {
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   // Writes wait, so the head revision reported is the one the copy holds.
   absl::MutexLock lock(&write_mu_);
+  // The checkpoint flushes the memtables, which after a failed write must
+  // wait for Recover(): a flush onto the WAL writer that failed is fatal.
+  if (needs_recovery_) {
+    IMPORTAI_RETURN_IF_ERROR(FromRocksDb(Recover(), "checkpoint"));
+  }
   IMPORTAI_RETURN_IF_ERROR(
       FromRocksDb(checkpoint->CreateCheckpoint(dir),
                   absl::StrCat("write checkpoint to \"", dir, "\"")));
@@ -357,10 +432,10 @@ absl::StatusOr<std::vector<v1::Section>> RocksDbStore::ListCitingSections(
   rocksdb::ReadOptions options;
   options.snapshot = snapshot.snapshot();
   const std::string prefix = keys::IssueKey(cited);
-  const std::string start =
-      after.issue_number > 0
-          ? index::CitationKey(cited, after.issue_number, after.ordinal + 1)
-          : prefix;
+  const std::string start = after.issue_number > 0
+                                ? keys::KeyAfter(index::CitationKey(
+                                      cited, after.issue_number, after.ordinal))
+                                : prefix;
   std::vector<std::string> section_keys;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(options, families_.index.citations));
@@ -441,14 +516,74 @@ absl::StatusOr<int64_t> RocksDbStore::TrimRevisionLog(
 }
 
 rocksdb::Status RocksDbStore::WriteDurably(rocksdb::WriteBatch& batch) {
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  rocksdb::Status status = db_->Write(options, &batch);
-  // After a failed write RocksDB refuses every write until it recovers; a
-  // disk that has room again should not need a restart. The batch only puts
-  // and deletes fixed keys, so writing it again is harmless.
-  if (!status.ok() && db_->Resume().ok()) status = db_->Write(options, &batch);
+  if (needs_recovery_) {
+    rocksdb::Status recovered = Recover();
+    if (!recovered.ok()) return recovered;
+  }
+  rocksdb::Status status = WriteOnce(batch);
+  // The disk may have failed for a moment only. The batch only puts and
+  // deletes fixed keys, so writing it again is harmless.
+  if (!status.ok() && Recover().ok()) status = WriteOnce(batch);
   return status;
+}
+
+rocksdb::Status RocksDbStore::WriteOnce(rocksdb::WriteBatch& batch) {
+  // A memtable entry first, kept out of the WAL. RocksDB (7.8) resumes onto
+  // a new WAL only when some memtable has entries to flush; otherwise the
+  // next write would go, reusing a failed write's sequence numbers and
+  // revisions, to the WAL holding its bytes, through the writer that failed
+  // (a fatal error; in Debian's build an assertion aborts the process).
+  rocksdb::WriteOptions unlogged;
+  unlogged.disableWAL = true;
+  rocksdb::WriteBatch mark;
+  mark.Delete(families_.meta, std::string(kMemtableMarkKey));
+  rocksdb::Status status = db_->Write(unlogged, &mark);
+  if (status.ok()) {
+    const uint64_t wal_failures = error_events_->wal_failures();
+    rocksdb::WriteOptions options;
+    options.sync = true;
+    status = db_->Write(options, &batch);
+    if (!status.ok() && error_events_->wal_failures() != wal_failures) {
+      wal_in_doubt_ = true;
+    }
+  }
+  if (!status.ok()) needs_recovery_ = true;
+  return status;
+}
+
+rocksdb::Status RocksDbStore::Recover() {
+  rocksdb::Status status;
+  if (wal_in_doubt_ && doubtful_wal_ == 0) {
+    status = CurrentWal(*db_, &doubtful_wal_);
+    if (!status.ok()) return status;
+  }
+  // RocksDB (7.8) makes the error fatal, so that only a restart helps, when
+  // Resume() cannot create its new WAL, as on a disk still full: resume only
+  // once the disk takes a synced write.
+  status = ProbeDisk(*db_->GetEnv(), db_->GetName());
+  if (!status.ok()) return status;
+  // Jobs still running from while the disk failed finish first: an error
+  // one reports during Resume() would fail it.
+  status = db_->PauseBackgroundWork();
+  if (status.ok()) status = db_->ContinueBackgroundWork();
+  if (status.ok()) status = db_->Resume();
+  if (!status.ok()) return status;
+  if (wal_in_doubt_) {
+    uint64_t wal = 0;
+    status = CurrentWal(*db_, &wal);
+    if (!status.ok()) return status;
+    // Possible only if the failed write's own memtable switch emptied every
+    // memtable (see WriteOnce); writing on is not safe.
+    if (wal <= doubtful_wal_) {
+      return rocksdb::Status::IOError(
+          "resumed on the write-ahead log of a failed write",
+          "restart the server");
+    }
+    wal_in_doubt_ = false;
+    doubtful_wal_ = 0;
+  }
+  needs_recovery_ = false;
+  return rocksdb::Status::OK();
 }
 
 absl::StatusOr<std::vector<v1::WatchIssuesResponse>>
@@ -459,7 +594,8 @@ RocksDbStore::ReadRevisions(int64_t start, int limit) {
 }
 
 absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
-    absl::Span<const v1::Issue> copies, absl::Time commit_time, bool dry_run) {
+    absl::Span<const v1::Issue> copies, absl::Time commit_time, bool dry_run,
+    absl::Time deadline) {
   absl::MutexLock lock(&write_mu_);
   WriteResult result;
   int64_t head = head_revision_.load();
@@ -543,6 +679,12 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
   IMPORTAI_RETURN_IF_ERROR(index_writer.Finish(*db_));
   batch.Put(families_.meta, std::string(keys::kHeadRevision),
             keys::RevisionKey(head));
+  // The last moment to give up on a caller who has: from here on the write
+  // happens, and is reported as done however long the sync takes.
+  if (absl::Now() >= deadline) {
+    return absl::DeadlineExceededError(
+        "the call's deadline passed before the write; nothing was stored");
+  }
   IMPORTAI_RETURN_IF_ERROR(FromRocksDb(
       WriteDurably(batch),
       absl::StrCat("write revisions ", committed_head + 1, " to ", head)));

@@ -64,9 +64,10 @@ class RocksDbStore final : public ArchiveStore {
                                     int limit) override;
   absl::StatusOr<std::vector<v1::Section>> ListCitingSections(
       int32_t cited, SectionPosition after, int limit) override;
+  using ArchiveStore::WriteIssues;
   absl::StatusOr<WriteResult> WriteIssues(absl::Span<const v1::Issue> copies,
-                                          absl::Time commit_time,
-                                          bool dry_run) override
+                                          absl::Time commit_time, bool dry_run,
+                                          absl::Time deadline) override
       ABSL_LOCKS_EXCLUDED(write_mu_);
   int64_t HeadRevision() override;
   absl::StatusOr<std::vector<v1::WatchIssuesResponse>> ReadRevisions(
@@ -91,16 +92,27 @@ class RocksDbStore final : public ArchiveStore {
     index::IndexFamilies index;
   };
 
+  class ErrorEvents;
+
   RocksDbStore(std::unique_ptr<rocksdb::DB> db,
                std::vector<rocksdb::ColumnFamilyHandle*> handles,
                std::shared_ptr<rocksdb::Statistics> statistics,
-               int64_t head_revision, int64_t oldest_revision,
-               size_t issue_cache_bytes);
+               std::shared_ptr<ErrorEvents> error_events, int64_t head_revision,
+               int64_t oldest_revision, size_t issue_cache_bytes);
 
-  // Writes `batch` with a synced WAL, resuming RocksDB once if an earlier
-  // failure left it refusing writes.
+  // Writes `batch` with a synced WAL. After a failed write, recovers first
+  // (or fails, nothing written, while the disk still does); after failing
+  // itself, recovers and tries once more, in case the disk failed only for a
+  // moment.
   rocksdb::Status WriteDurably(rocksdb::WriteBatch& batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // One try at writing `batch`; a failure sets needs_recovery_.
+  rocksdb::Status WriteOnce(rocksdb::WriteBatch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Makes RocksDB take writes again after a failed write, on a new WAL, once
+  // the disk takes writes again; until then an error, and nothing changes.
+  // Synchronous: RocksDB's own background recovery is turned off.
+  rocksdb::Status Recover() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   // Indexes the stored issues of a data directory written before the search
   // index existed; a no-op once the index has statistics.
@@ -121,12 +133,20 @@ class RocksDbStore final : public ArchiveStore {
 
   std::unique_ptr<rocksdb::DB> db_;
   std::shared_ptr<rocksdb::Statistics> statistics_;
+  std::shared_ptr<ErrorEvents> error_events_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   Families families_;
   IssueCache issue_cache_;
   // Serializes WriteIssues so outcomes are decided against committed state.
   absl::Mutex write_mu_;
   CommitListener commit_listener_ ABSL_GUARDED_BY(write_mu_);
+  // A write failed and Recover() has not succeeded since: RocksDB refuses
+  // writes until it does.
+  bool needs_recovery_ ABSL_GUARDED_BY(write_mu_) = false;
+  // A write failed in the WAL: its bytes may be in the one numbered
+  // doubtful_wal_ (0 until looked up), which must not take another write.
+  bool wal_in_doubt_ ABSL_GUARDED_BY(write_mu_) = false;
+  uint64_t doubtful_wal_ ABSL_GUARDED_BY(write_mu_) = 0;
   // Written only under write_mu_, after the batch commits; read lock-free.
   std::atomic<int64_t> head_revision_;
   std::atomic<int64_t> oldest_revision_;

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
@@ -121,6 +122,10 @@ TEST_F(RocksDbStoreTest, ListsAreNewestFirstAndResumeAfterACursor) {
   ASSERT_THAT(after, IsOk());
   EXPECT_THAT(Names(*after),
               ElementsAre("issues/6/sections/1", "issues/6/sections/2"));
+  // A forged cursor at the largest ordinal: no overflow, the next issue.
+  auto after_last = store_->ListSections({7, INT32_MAX}, 0, 1);
+  ASSERT_THAT(after_last, IsOk());
+  EXPECT_THAT(Names(*after_last), ElementsAre("issues/6/sections/1"));
   auto one_issue = store_->ListSections({}, 6, 100);
   ASSERT_THAT(one_issue, IsOk());
   EXPECT_THAT(Names(*one_issue),
@@ -405,6 +410,34 @@ TEST_F(RocksDbStoreTest, CommitListenerSeesEachCommittedWriteInOrder) {
   Write({MakeIssue(92, 1, false)}, kFirstCommit, /*dry_run=*/true);
   Write({MakeIssue(91, 1, false, 1)});
   EXPECT_THAT(seen, ElementsAre(1, 2, 3));
+}
+
+TEST_F(RocksDbStoreTest, PastTheDeadlineBeforeTheCommitNothingIsStored) {
+  const std::vector<v1::Issue> copies = {MakeIssue(93, 1, false)};
+  EXPECT_THAT(store_->WriteIssues(copies, kFirstCommit, /*dry_run=*/false,
+                                  absl::Now() - absl::Milliseconds(1)),
+              StatusIs(absl::StatusCode::kDeadlineExceeded,
+                       HasSubstr("nothing was stored")));
+  EXPECT_EQ(store_->HeadRevision(), 0);
+  EXPECT_THAT(store_->GetIssue(93), StatusIs(absl::StatusCode::kNotFound));
+  // A dry run commits nothing, so it has no deadline to miss.
+  EXPECT_THAT(store_->WriteIssues(copies, kFirstCommit, /*dry_run=*/true,
+                                  absl::Now() - absl::Milliseconds(1)),
+              IsOk());
+}
+
+// The deadline passes while the write is being made durable (the listener
+// runs after the sync, under the same lock): it committed, so it succeeds.
+TEST_F(RocksDbStoreTest, AWriteThatCommitsReportsSuccessHoweverLate) {
+  const absl::Time deadline = absl::Now() + absl::Milliseconds(50);
+  store_->SetCommitListener([deadline](const std::vector<CommittedEntry>&) {
+    while (absl::Now() <= deadline) absl::SleepFor(absl::Milliseconds(5));
+  });
+  auto written = store_->WriteIssues({MakeIssue(94, 1, false)}, kFirstCommit,
+                                     /*dry_run=*/false, deadline);
+  ASSERT_THAT(written, IsOk());
+  EXPECT_THAT(Outcomes(*written), ElementsAre(v1::INGEST_OUTCOME_CREATED));
+  EXPECT_EQ(store_->HeadRevision(), 1);
 }
 
 TEST_F(RocksDbStoreTest, ConcurrentWritersGetContiguousRevisions) {

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # deploy/k8s: renders the base and every overlay with `kubectl kustomize`,
 # validates each object against the Kubernetes schemas (npm kubernetes-models,
-# unknown fields included) and the deployment's essentials, and checks the
-# validator rejects deliberately broken renders (deploy/validate-k8s.mjs).
-# The kustomizations must render alike under kustomize v2.0.3 (Debian's
-# kubectl 1.20) and v5, so fields only v3+ knows are refused here too.
+# unknown fields included) and the deployment's essentials (writes behind a
+# token from a Secret, a NetworkPolicy, ...), and checks the validator
+# rejects deliberately broken renders (deploy/validate-k8s.mjs). The
+# kustomizations use the current fields (resources, patches, labels), which
+# need kustomize v4.1 or newer (kubectl 1.22+), and must render without
+# deprecation warnings.
 # usage: deploy_k8s_test.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,40 +14,34 @@ K8S=$ROOT/deploy/k8s
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# The oldest kustomize that knows labels: (v4.1.0).
+MIN_KUSTOMIZE=4.1
 
-command -v kubectl >/dev/null || fail "kubectl not found: run scripts/install-deps.sh (Debian's kubernetes-client)"
+command -v kubectl >/dev/null || fail "kubectl not found: install kubectl 1.22 or newer (scripts/install-deps.sh says how)"
 command -v node >/dev/null || fail "node not found: run scripts/install-deps.sh"
 for module in kubernetes-models yaml; do
   [ -f "$ROOT/node_modules/$module/package.json" ] \
     || fail "npm package $module missing: run scripts/install-deps.sh (npm ci)"
 done
-echo "kubectl: $(kubectl version --client 2>/dev/null | head -2 | tr '\n' ' ')"
+versions=$(kubectl version --client 2>/dev/null | head -2 | tr '\n' ' ')
+echo "kubectl: $versions"
+kustomize=$(sed -n 's/.*Kustomize Version: v\([0-9][0-9.]*\).*/\1/p' <<<"$versions")
+[ -n "$kustomize" ] && [ "$(printf '%s\n' "$MIN_KUSTOMIZE" "$kustomize" | sort -V | head -1)" = "$MIN_KUSTOMIZE" ] \
+  || fail "kubectl's kustomize (${kustomize:-unknown}) is older than v$MIN_KUSTOMIZE, which deploy/k8s needs (labels:): install kubectl 1.22 or newer"
 
-# Kustomization fields kustomize v2.0.3 does not know, and directories under
-# resources: (v2.0.3 takes those only under bases:).
+# Deprecated kustomization fields: kustomize v5 warns about them and will drop them.
 renders=()
 for dir in "$K8S/base" "$K8S"/overlays/*/; do
   dir=${dir%/}
   name=$(basename "$dir")
   kustomization=$dir/kustomization.yaml
   [ -f "$kustomization" ] || fail "$dir has no kustomization.yaml"
-  if grep -nE '^(patches|labels|replacements|components|sortOptions|helmCharts|openapi|buildMetadata):' "$kustomization"; then
-    fail "$kustomization uses a field kustomize v2.0.3 (kubectl 1.20) lacks: use patchesStrategicMerge/patchesJson6902/commonLabels"
+  if grep -nE '^(bases|commonLabels|patchesStrategicMerge|patchesJson6902|vars):' "$kustomization"; then
+    fail "$kustomization uses a deprecated field: use resources/labels/patches/replacements"
   fi
-  in_resources=0
-  while IFS= read -r line; do
-    case $line in
-      resources:*) in_resources=1 ;;
-      [a-zA-Z]*) in_resources=0 ;;
-      *-\ *)
-        if [ "$in_resources" -eq 1 ]; then
-          entry=${line#*- }
-          [ -d "$dir/$entry" ] && fail "$kustomization lists directory $entry under resources: (kustomize v2.0.3 wants it under bases:)"
-        fi ;;
-    esac
-  done <"$kustomization"
   kubectl kustomize "$dir" >"$WORK/$name.yaml" 2>"$WORK/$name.err" \
     || fail "kubectl kustomize $dir: $(cat "$WORK/$name.err")"
+  if grep -i 'deprecated' "$WORK/$name.err"; then fail "kubectl kustomize $dir warns (above)"; fi
   renders+=("$name=$WORK/$name.yaml")
 done
 [ "${#renders[@]}" -ge 3 ] || fail "want the base and overlays dev and prod, got ${renders[*]}"

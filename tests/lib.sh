@@ -3,22 +3,38 @@
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# start_server DATA_DIR [FLAGS...]: starts the server on a free loopback port;
-# sets SERVER_PID and ADDRESS.
+# start_server DATA_DIR [FLAGS...]: starts the server on a free loopback port
+# (FLAGS may say otherwise); sets SERVER_PID, ADDRESS and SERVER_LOG.
 start_server() {
   local data_dir=$1; shift
-  local log="$WORK/server.$RANDOM.log"
-  "$SERVER" --listen=127.0.0.1:0 --data_dir="$data_dir" "$@" >"$log" 2>&1 &
+  SERVER_LOG="$WORK/server.$RANDOM.log"
+  "$SERVER" --listen=127.0.0.1:0 --data_dir="$data_dir" "$@" >"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 200); do
+  # A minute, for a busy machine; a server that starts returns at once.
+  local deadline=$((SECONDS + 60))
+  while [ "$SECONDS" -lt "$deadline" ]; do
     # The log may not exist yet: the background shell creates it.
-    ADDRESS=$(sed -n 's/.*"msg":"listening","address":"\([^"]*\)".*/\1/p' "$log" 2>/dev/null || true)
+    ADDRESS=$(sed -n 's/.*"msg":"listening","address":"\([^"]*\)".*/\1/p' "$SERVER_LOG" 2>/dev/null || true)
+    # A wildcard listen (--listen=0.0.0.0:0) is reached on loopback.
+    ADDRESS=${ADDRESS/#0.0.0.0:/127.0.0.1:}
     [ -n "$ADDRESS" ] && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log" >&2; fail "server exited early"; }
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SERVER_LOG" >&2; fail "server exited early"; }
     sleep 0.05
   done
-  cat "$log" >&2
-  fail "server did not report its address within 10 s"
+  cat "$SERVER_LOG" >&2
+  fail "server did not report its address within 60 s"
+}
+
+# expect_server_refuses PATTERN [FLAGS...]: the server must exit non-zero
+# without listening, its log matching PATTERN (grep -E). A server that
+# serves instead is stopped after a minute.
+expect_server_refuses() {
+  local pattern=$1; shift
+  local log="$WORK/refused.$RANDOM.log" code=0
+  timeout 60 "$SERVER" "$@" >"$log" 2>&1 || code=$?
+  [ "$code" -ne 124 ] || { cat "$log" >&2; fail "the server served instead of refusing: $*"; }
+  [ "$code" -ne 0 ] || { cat "$log" >&2; fail "the server exited 0 instead of refusing: $*"; }
+  grep -qE -- "$pattern" "$log" || { cat "$log" >&2; fail "the server's refusal does not say /$pattern/: $*"; }
 }
 
 # stop_server: SIGTERM, and the server must exit 0.

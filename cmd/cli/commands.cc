@@ -38,7 +38,7 @@ class Client {
   int Tale(const std::string& issue);
   int Search(const std::vector<std::string>& words);
   int CitedBy(const std::string& issue);
-  int Checkpoint(const std::string& directory);
+  int Checkpoint(const std::string& name);
   int Watch(const std::vector<std::string>& operands);
 
   int Usage(const std::string& problem) {
@@ -174,12 +174,12 @@ int Client::Search(const std::vector<std::string>& words) {
   return kExitOk;
 }
 
-int Client::Checkpoint(const std::string& directory) {
+int Client::Checkpoint(const std::string& name) {
   v1::CreateCheckpointRequest request;
-  request.set_directory(directory);
+  request.set_directory(name);
   v1::Checkpoint response;
   if (!Check(admin_->CreateCheckpoint(WriteContext().get(), request, &response),
-             "checkpoint " + directory)) {
+             "checkpoint " + name)) {
     return kExitFailed;
   }
   if (options_.json) {
@@ -313,7 +313,8 @@ int RunCommand(const std::vector<std::string>& args, const CliOptions& options,
   if (command == "checkpoint") {
     if (operands.size() != 1) {
       return client.Usage(
-          "checkpoint: expects one directory (absolute, on the server)");
+          "checkpoint: expects one name (relative to the server's "
+          "checkpoint root)");
     }
     return client.Checkpoint(operands[0]);
   }

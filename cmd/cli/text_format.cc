@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace importai::cli {
@@ -21,6 +22,25 @@ std::string EventTypeName(v1::EventType type) {
   // A newer server may send a type this client does not know by name.
   if (name.empty()) return absl::StrCat("EVENT_TYPE_", static_cast<int>(type));
   return std::string(absl::StripPrefix(name, "EVENT_TYPE_"));
+}
+
+// "2025-03-10 08:00:00 UTC": one zone for everyone, whatever the machine's.
+std::string FormatTimestamp(const google::protobuf::Timestamp& time) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC",
+                          absl::FromUnixSeconds(time.seconds()),
+                          absl::UTCTimeZone());
+}
+
+// Each link's line as the issue has it, then its address when the source
+// gave one ("Read more: Title (arXiv) <https://...>").
+std::string FormatLinks(const v1::Section& section) {
+  std::string out;
+  for (const v1::Link& link : section.links()) {
+    absl::StrAppend(&out, kIndent, link.text());
+    if (!link.uri().empty()) absl::StrAppend(&out, " <", link.uri(), ">");
+    out.push_back('\n');
+  }
+  return out;
 }
 
 std::string ToJson(const google::protobuf::Message& message,
@@ -41,6 +61,13 @@ std::string FormatIssue(const v1::Issue& issue) {
       absl::StrCat("Import AI ", issue.number(), ": ", issue.title(), "\n");
   if (!issue.author().empty())
     absl::StrAppend(&out, "by ", issue.author(), "\n");
+  // Only Markdown, HTML and feed copies give these; a text copy has neither.
+  if (!issue.uri().empty())
+    absl::StrAppend(&out, "Address: ", issue.uri(), "\n");
+  if (issue.has_publish_time()) {
+    absl::StrAppend(&out, "Published: ", FormatTimestamp(issue.publish_time()),
+                    "\n");
+  }
   absl::StrAppend(&out, "revision ", issue.revision(), " · ",
                   issue.section_count(), " sections\n");
   if (!issue.topics().empty()) {
@@ -48,7 +75,7 @@ std::string FormatIssue(const v1::Issue& issue) {
                     "\n");
   }
   for (const v1::Section& section : issue.sections()) {
-    absl::StrAppend(&out, "\n", FormatSection(section));
+    absl::StrAppend(&out, "\n", FormatSection(section), FormatLinks(section));
   }
   if (issue.has_tale()) {
     absl::StrAppend(&out, "\nTech Tales: ", issue.tale().title(), "\n");

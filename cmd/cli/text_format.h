@@ -13,7 +13,9 @@
 // proto3 JSON on request.
 namespace importai::cli {
 
-// Number, title, topics, each section's title and dek, the tale's title.
+// Number, title, author, the issue's address and publication date (UTC) when
+// set, topics, each section's title, dek and links (with their addresses when
+// set), the tale's title.
 std::string FormatIssue(const v1::Issue& issue);
 // One line for a listing: number, title, revision.
 std::string FormatIssueLine(const v1::Issue& issue);

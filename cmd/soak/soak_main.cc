@@ -665,9 +665,10 @@ int Run() {
   int checkpoints = 0;
   auto flush_memtables = [&] {
     if (!flush) return;
+    // A name under the server's checkpoint root (in its data directory),
+    // which says where it wrote it.
     v1::CreateCheckpointRequest request;
-    request.set_directory(
-        absl::StrCat(dir->path(), "/checkpoint-", ++checkpoints));
+    request.set_directory(absl::StrCat("soak-", ++checkpoints));
     v1::Checkpoint checkpoint;
     grpc::ClientContext context;
     context.set_deadline(Deadline(kCallTimeout));
@@ -675,7 +676,8 @@ int Run() {
         admin_stub->CreateCheckpoint(&context, request, &checkpoint);
     if (!status.ok()) errors.Add("CreateCheckpoint", status);
     std::error_code ignored;
-    std::filesystem::remove_all(request.directory(), ignored);
+    if (status.ok())
+      std::filesystem::remove_all(checkpoint.directory(), ignored);
   };
   std::vector<RssSample> samples;
   auto sample = [&] {

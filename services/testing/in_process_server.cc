@@ -13,6 +13,10 @@ void InProcessServerTest::StartServer(ServerOptions options) {
   ASSERT_THAT(store, importai::testing::IsOk());
   store_ = *std::move(store);
   options.listen = "127.0.0.1:0";
+  // Where importai-server puts them by default: inside the data directory.
+  if (options.checkpoint_root.empty()) {
+    options.checkpoint_root = dir_.path() + "/checkpoints";
+  }
   auto server = ArchiveServer::Start(store_.get(), options);
   ASSERT_THAT(server, importai::testing::IsOk());
   server_ = *std::move(server);

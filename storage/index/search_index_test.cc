@@ -318,6 +318,8 @@ TEST_F(SearchIndexTest, ListsCitingSectionsNewestFirst) {
                           "issues/70/sections/1"));
   EXPECT_THAT(names({71, 2}, 1), ElementsAre("issues/71/sections/3"));
   EXPECT_THAT(names({71, 3}, 10), ElementsAre("issues/70/sections/1"));
+  // A forged cursor at the largest ordinal: no overflow, the next issue.
+  EXPECT_THAT(names({71, INT32_MAX}, 10), ElementsAre("issues/70/sections/1"));
   EXPECT_THAT(names({}, 10).size(), 3u);
   auto uncited = store_->ListCitingSections(999, {}, 10);
   ASSERT_THAT(uncited, IsOk());
