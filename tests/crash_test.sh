@@ -100,14 +100,18 @@ result_field() {  # result_field NAME FILE: field NAME of `ingest --json`'s firs
 # start PORT: the server on 127.0.0.1:PORT (0: any free port) and $DATA;
 # sets SERVER_PID and ADDRESS. Retries if the port is briefly unavailable.
 start() {
-  local attempt i log
+  local attempt deadline log
   for attempt in 1 2 3 4 5; do
     log="$WORK/server.$attempt.$RANDOM.log"
     "$SERVER" --listen="127.0.0.1:$1" --data_dir="$DATA" --log_level=warning \
       >"$log" 2>&1 &
     SERVER_PID=$!
-    for i in $(seq 1 400); do
-      ADDRESS=$(sed -n 's/.*"msg":"listening","address":"\([^"]*\)".*/\1/p' "$log")
+    # A minute, for a busy machine (or ASan); a server that starts returns at
+    # once. The log may not exist yet: the background shell creates it, and
+    # under `set -e` a failed read would end the script.
+    deadline=$((SECONDS + 60))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+      ADDRESS=$(sed -n 's/.*"msg":"listening","address":"\([^"]*\)".*/\1/p' "$log" 2>/dev/null || true)
       [ -n "$ADDRESS" ] && return 0
       kill -0 "$SERVER_PID" 2>/dev/null || break
       sleep 0.05
