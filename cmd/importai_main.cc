@@ -50,7 +50,8 @@ ABSL_FLAG(int64_t, max_events, 0,
           "watch: exit after this many CREATED/UPDATED events (0: never)");
 ABSL_FLAG(absl::Duration, progress_interval, absl::ZeroDuration(),
           "watch: how often the server reports its head revision while idle, "
-          "100ms to 60s (0: the server's default, 10s); the PROGRESS events "
+          "from the server's floor (1s by default) to 60s (0: the server's "
+          "default, 10s); the PROGRESS events "
           "are printed with --json only");
 
 ABSL_FLAG(std::string, token_file, "",

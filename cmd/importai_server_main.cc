@@ -59,6 +59,12 @@ ABSL_FLAG(std::string, tls_client_ca, "",
 ABSL_FLAG(int64_t, max_subscribers, 50'000,
           "open WatchIssues streams allowed at once (more: "
           "RESOURCE_EXHAUSTED)");
+ABSL_FLAG(int64_t, feed_catch_up_budget_mb, 64,
+          "memory for log events read for WatchIssues subscribers behind the "
+          "live window, in MiB (past it, their reads wait)");
+ABSL_FLAG(absl::Duration, min_progress_interval,
+          importai::kDefaultMinProgressInterval,
+          "shortest WatchIssues progress_interval a client may ask for");
 ABSL_FLAG(int32_t, max_streams_per_connection, 1000,
           "concurrent HTTP/2 streams one client connection may open");
 ABSL_FLAG(absl::Duration, keepalive_time, absl::Minutes(1),
@@ -94,6 +100,8 @@ constexpr const char* kFlagNames[] = {"listen",
                                       "tls_key",
                                       "tls_client_ca",
                                       "max_subscribers",
+                                      "feed_catch_up_budget_mb",
+                                      "min_progress_interval",
                                       "max_streams_per_connection",
                                       "keepalive_time",
                                       "keepalive_timeout",
@@ -209,6 +217,21 @@ int main(int argc, char** argv) {
   options.feed.retention.max_age = absl::GetFlag(FLAGS_retain_for);
   options.feed.max_subscribers =
       static_cast<size_t>(absl::GetFlag(FLAGS_max_subscribers));
+  const int64_t catch_up_budget_mb =
+      absl::GetFlag(FLAGS_feed_catch_up_budget_mb);
+  if (catch_up_budget_mb < 1) {
+    return Fail("--feed_catch_up_budget_mb: must be at least 1");
+  }
+  options.feed.catch_up.budget_bytes = static_cast<size_t>(catch_up_budget_mb)
+                                       << 20;
+  options.feed.min_progress_interval =
+      absl::GetFlag(FLAGS_min_progress_interval);
+  if (options.feed.min_progress_interval <= absl::ZeroDuration() ||
+      options.feed.min_progress_interval > importai::kMaxProgressInterval) {
+    return Fail(
+        absl::StrCat("--min_progress_interval: must be above 0 and at most ",
+                     absl::FormatDuration(importai::kMaxProgressInterval)));
+  }
   options.max_streams_per_connection =
       absl::GetFlag(FLAGS_max_streams_per_connection);
   options.keepalive_time = absl::GetFlag(FLAGS_keepalive_time);
@@ -236,6 +259,12 @@ int main(int argc, char** argv) {
       static_cast<size_t>(absl::GetFlag(FLAGS_issue_cache_mb)) << 20;
   auto store = importai::storage::RocksDbStore::Open(data_dir, store_options);
   if (!store.ok()) return Fail(store.status().message());
+  if (const auto& rebuild = (*store)->index_rebuild(); rebuild.rebuilt) {
+    log::WriteAlways(log::Level::kInfo, "search index rebuilt",
+                     {{"previous_analyzer", rebuild.previous_version},
+                      {"analyzer", rebuild.version},
+                      {"issues", rebuild.issues}});
+  }
 
   if (!checkpoint_to.empty()) {
     absl::StatusOr<std::string> directory =

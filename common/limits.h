@@ -38,9 +38,12 @@ inline constexpr size_t kMaxResourceNameBytes = 128;
 // reads check this themselves before any other work (archive_service.cc).
 inline constexpr int64_t kMaxReadRequestBytes = 64 << 10;
 
-// WatchIssues progress_interval: the default and the allowed range.
+// WatchIssues progress_interval: the default and the allowed range. Each
+// idle stream costs a write per interval, so the floor bounds what a client
+// can make the server do: 50 000 streams at 1 s are 50 000 writes a second
+// (--min_progress_interval lowers it, for tests).
 inline constexpr absl::Duration kDefaultProgressInterval = absl::Seconds(10);
-inline constexpr absl::Duration kMinProgressInterval = absl::Milliseconds(100);
+inline constexpr absl::Duration kDefaultMinProgressInterval = absl::Seconds(1);
 inline constexpr absl::Duration kMaxProgressInterval = absl::Seconds(60);
 
 }  // namespace importai

@@ -3,7 +3,8 @@
 // ParseQuery gets the query whatever its length (it enforces kMaxQueryBytes
 // itself); Tokenize and MakeSnippet get the document, and the snippet marks
 // the words matching the parsed query's terms. Checked: no crash, leak or
-// hang; Tokenize's documented token invariants; the snippet is valid UTF-8.
+// hang; Tokenize's documented token invariants, and that a term analyzes
+// to itself; the snippet is valid UTF-8.
 
 #include <cstddef>
 #include <cstdint>
@@ -71,6 +72,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const search::Token& token = tokens[i];
     Check(!token.term.empty(), "an empty term");
     for (unsigned char c : token.term) Check(c >= 0x20, "a control byte in a term");
+    Check(importai::fuzz::IsValidUtf8(token.term), "a term that is not UTF-8");
+    // Folding is idempotent: typing an indexed term back finds it.
+    const auto again = search::Terms(token.term);
+    Check(again.size() == 1 && again[0] == token.term,
+          "a term that does not analyze to itself");
     Check(token.position == first_position + static_cast<int>(i),
           "positions not consecutive");
     Check(token.begin < token.end && token.end <= document.size(),

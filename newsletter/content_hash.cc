@@ -1,8 +1,8 @@
 #include "newsletter/content_hash.h"
 
+#include "common/sha256.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "newsletter/sha256.h"
 
 namespace importai::newsletter {
 namespace {

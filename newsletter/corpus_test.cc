@@ -2,6 +2,8 @@
 // the expected JSON described in the corpus README. The corpus is data read
 // at run time, never copied into the repository.
 
+#include "common/testing/corpus.h"
+
 #include <fstream>
 #include <map>
 #include <set>
@@ -93,8 +95,9 @@ class CorpusTest : public ::testing::Test {
         absl::StrCat(kCorpusDir, "/", kCorpusExpected);
     std::string json;
     if (!ReadFile(text_path, &text_) || !ReadFile(json_path, &json)) {
-      GTEST_SKIP() << "corpus not found at " << kCorpusDir << ": "
-                   << kCorpusText << " or " << kCorpusExpected << " is missing";
+      IMPORTAI_SKIP_WITHOUT_CORPUS(
+          "corpus not found at " << kCorpusDir << ": " << kCorpusText << " or "
+                                 << kCorpusExpected << " is missing");
     }
     const auto status =
         google::protobuf::util::JsonStringToMessage(json, &expected_);

@@ -6,19 +6,23 @@ cd "$(dirname "$0")/.."
 
 # deploy/Dockerfile's builder stage installs the same C++ packages
 # (tests/deploy_image_test.sh keeps the two lists equal). The parser's format
-# readers use cmark, libxml2 and libyaml.
+# readers use cmark, libxml2 and libyaml; content hashes and write tokens use
+# OpenSSL's libcrypto; the search analyzer normalizes text with utf8proc;
+# /metrics is served by prometheus-cpp.
 packages=(
   cmake ninja-build g++ pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcmark-dev libxml2-dev libyaml-dev
+  libcmark-dev libxml2-dev libyaml-dev libssl-dev libutf8proc-dev
+  prometheus-cpp-dev
   nodejs npm
 )
 # Only the CI's hardening steps need these (scripts/fuzz.sh: clang with
 # libFuzzer and its ASan/UBSan runtimes), not the release image's builder.
 hardening_packages=(clang libclang-rt-14-dev)
-# The end-to-end tests read the CLI's JSON output with jq.
-test_packages=(jq)
+# The end-to-end tests read the CLI's JSON output with jq; scripts/test.sh
+# runs them again under stress-ng's load.
+test_packages=(jq stress-ng)
 missing=()
 for package in "${packages[@]}" "${hardening_packages[@]}" "${test_packages[@]}"; do
   # nodejs/npm may come from elsewhere; a working command is enough.

@@ -46,8 +46,7 @@ case "$mode" in
     configure address,undefined
     mapfile -t targets < <(test_targets | sort -u)
     phase "asan build" scripts/build.sh "$dir" RelWithDebInfo "${targets[@]}"
-    # Reports go to files as well as failing the test, so the one retry that
-    # timing-sensitive tests get on this slower build can never hide one.
+    # Reports go to files as well as failing the test.
     logs="$PWD/$dir/sanitizer-logs"
     rm -rf "$logs" && mkdir -p "$logs"
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:log_path=$logs/asan"
@@ -57,8 +56,7 @@ case "$mode" in
     # match.
     status=0
     phase "asan ctest" ctest --test-dir "$dir" --output-on-failure -j "$jobs" \
-      --repeat until-pass:2 -E '^deploy_image_packages$' \
-      || status=$?
+      -E '^deploy_image_packages$' || status=$?
     if compgen -G "$logs/*" >/dev/null; then
       echo "sanitizers: ASan/LSan/UBSan reports:" >&2
       cat "$logs"/* >&2

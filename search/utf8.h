@@ -23,9 +23,6 @@ struct Utf8Char {
 // Decodes the character starting at byte `pos` (< text.size()).
 Utf8Char DecodeUtf8(absl::string_view text, size_t pos);
 
-// Appends `code_point` (a valid scalar value) encoded as UTF-8.
-void AppendUtf8(char32_t code_point, std::string* out);
-
 // True for whitespace of any kind and for control characters: ASCII
 // whitespace and controls, C1 controls, no-break space, the U+2000 spaces,
 // line and paragraph separators, narrow no-break space, medium mathematical

@@ -34,17 +34,6 @@ TEST(DecodeUtf8Test, RejectsMalformedBytesOneAtATime) {
   }
 }
 
-TEST(AppendUtf8Test, RoundTrips) {
-  for (const char32_t cp : {U'a', U'\u00E9', U'\u2019', U'\U0001F916'}) {
-    std::string text;
-    AppendUtf8(cp, &text);
-    const Utf8Char c = DecodeUtf8(text, 0);
-    EXPECT_TRUE(c.valid);
-    EXPECT_EQ(c.code_point, cp);
-    EXPECT_EQ(static_cast<size_t>(c.length), text.size());
-  }
-}
-
 TEST(IsSpaceOrControlTest, Classifies) {
   for (const char32_t cp : {U' ', U'\n', U'\0', U'\x7F', U'\u00A0', U'\u2003',
                             U'\u202F', U'\u3000', U'\uFEFF'}) {

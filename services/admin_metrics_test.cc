@@ -1,5 +1,6 @@
 // AdminService checkpoints and the metrics endpoint, over a real server.
 #include <filesystem>
+#include <future>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -7,6 +8,8 @@
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "importai/v1/admin_service.grpc.pb.h"
 #include "services/testing/http_get.h"
@@ -17,8 +20,10 @@ namespace {
 
 using ::importai::testing::IsOk;
 using ::importai::testing::SampleIssueText;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 class AdminMetricsTest : public testing::InProcessServerTest {
@@ -44,6 +49,27 @@ class AdminMetricsTest : public testing::InProcessServerTest {
     request.set_directory(directory);
     grpc::ClientContext context;
     return admin_->CreateCheckpoint(&context, request, checkpoint);
+  }
+
+  // Calls `path` with an empty message, whatever the method.
+  grpc::Status CallPath(const std::string& path) {
+    grpc::GenericStub stub(channel_);
+    grpc::ClientContext context;
+    // An empty message: one empty slice (a ByteBuffer without one is no
+    // message at all).
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1);
+    grpc::ByteBuffer response;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&context, path, grpc::StubOptions(), &request, &response,
+                   [&done](grpc::Status status) { done.set_value(status); });
+    return done.get_future().get();
+  }
+
+  std::string Scrape() {
+    auto scraped = testing::HttpGet(server_->metrics_port(), "/metrics");
+    EXPECT_THAT(scraped, IsOk());
+    return scraped.ok() ? *scraped : "";
   }
 
   std::unique_ptr<v1::AdminService::Stub> admin_;
@@ -128,17 +154,20 @@ TEST_F(AdminMetricsTest, MetricsCountRpcsOutcomesAndReadGauges) {
     grpc::ClientContext context;
     archive_->GetIssue(&context, request, &issue);
   }
-  auto scraped = testing::HttpGet(server_->metrics_port(), "/metrics");
-  ASSERT_THAT(scraped, IsOk());
-  const std::string& text = *scraped;
+  const std::string text = Scrape();
+  // prometheus-cpp writes labels sorted by name.
   EXPECT_THAT(text,
-              HasSubstr("grpc_service=\"importai.v1.ArchiveService\","
-                        "grpc_method=\"GetIssue\",grpc_code=\"OK\"} 1\n"));
-  EXPECT_THAT(
-      text, HasSubstr("grpc_method=\"GetIssue\",grpc_code=\"NOT_FOUND\"} 1\n"));
+              HasSubstr("grpc_server_handled_total{grpc_code=\"OK\","
+                        "grpc_method=\"GetIssue\","
+                        "grpc_service=\"importai.v1.ArchiveService\"} 1\n"));
   EXPECT_THAT(text,
-              HasSubstr("grpc_service=\"importai.v1.IngestService\","
-                        "grpc_method=\"IngestIssues\",grpc_code=\"OK\"} 2\n"));
+              HasSubstr("grpc_server_handled_total{"
+                        "grpc_code=\"NOT_FOUND\",grpc_method=\"GetIssue\","
+                        "grpc_service=\"importai.v1.ArchiveService\"} 1\n"));
+  EXPECT_THAT(text,
+              HasSubstr("grpc_server_handled_total{grpc_code=\"OK\","
+                        "grpc_method=\"IngestIssues\","
+                        "grpc_service=\"importai.v1.IngestService\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("outcome=\"INGEST_OUTCOME_CREATED\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("outcome=\"INGEST_OUTCOME_UNCHANGED\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("importai_head_revision 1\n"));
@@ -150,6 +179,37 @@ TEST_F(AdminMetricsTest, MetricsCountRpcsOutcomesAndReadGauges) {
       text,
       MatchesRegex(
           "(.|\n)*importai_rocksdb_block_cache_hit_ratio [0-9.e-]+\n(.|\n)*"));
+}
+
+TEST_F(AdminMetricsTest, MethodLabelsAreTheServedMethodsAndUnknown) {
+  // Health and reflection are served, so labelled by name.
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  grpc::health::v1::HealthCheckResponse serving;
+  grpc::ClientContext context;
+  ASSERT_TRUE(health->Check(&context, {}, &serving).ok());
+  CallPath("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo");
+  // A hostile client: every path new, some with quotes and backslashes.
+  constexpr int kMadeUpPaths = 1000;
+  for (int i = 0; i < kMadeUpPaths; ++i) {
+    const std::string path =
+        i % 2 == 0 ? absl::StrCat("/importai.v1.ArchiveService/Nope", i)
+                   : absl::StrCat("/x\"} 9\\", i, "/y");
+    ASSERT_EQ(CallPath(path).error_code(), grpc::StatusCode::UNIMPLEMENTED)
+        << path;
+  }
+  const std::string text = Scrape();
+  EXPECT_THAT(text, HasSubstr("grpc_server_handled_total{grpc_code=\"OK\","
+                              "grpc_method=\"Check\","
+                              "grpc_service=\"grpc.health.v1.Health\"} 1\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr("grpc_method=\"ServerReflectionInfo\","
+                "grpc_service=\"grpc.reflection.v1alpha.ServerReflection\""));
+  EXPECT_THAT(text, HasSubstr(absl::StrCat(
+                        "grpc_server_handled_total{grpc_code=\"UNIMPLEMENTED\","
+                        "grpc_method=\"unknown\",grpc_service=\"unknown\"} ",
+                        kMadeUpPaths, "\n")));
+  EXPECT_THAT(text, AllOf(Not(HasSubstr("Nope")), Not(HasSubstr("/x"))));
 }
 
 }  // namespace

@@ -153,7 +153,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* ArchiveServiceImpl::WatchIssues(
   if (absl::Status decoded = DecodeRead(*request, &parsed); !decoded.ok()) {
     return new RejectedWatch(decoded);
   }
-  absl::StatusOr<feed::WatchParams> params = feed::ResolveWatchRequest(parsed);
+  absl::StatusOr<feed::WatchParams> params =
+      feed::ResolveWatchRequest(parsed, feed_.min_progress_interval());
   if (!params.ok()) return new RejectedWatch(params.status());
   return feed_.Watch(params->start_revision, params->view,
                      params->progress_interval);

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/testing/corpus.h"
 #include "common/testing/fixtures.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -218,7 +219,7 @@ class CorpusSearchTest : public SearchServiceTest {
     corpus_ =
         importai::testing::ReadCorpusFile("import-ai-382-387.txt", &where);
     if (corpus_.empty()) {
-      GTEST_SKIP() << "newsletter corpus not found at " << where;
+      IMPORTAI_SKIP_WITHOUT_CORPUS("newsletter corpus not found at " << where);
     }
     Ingest(corpus_);
   }

@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/limits.h"
+#include "google/protobuf/descriptor.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -20,6 +22,23 @@ namespace {
 const char* const kServiceNames[] = {"importai.v1.ArchiveService",
                                      "importai.v1.IngestService",
                                      "importai.v1.AdminService"};
+
+// Every service the server answers, health and reflection included, so
+// metrics label their methods (and only theirs).
+RpcMethods ServedMethods() {
+  std::vector<const google::protobuf::ServiceDescriptor*> services;
+  const google::protobuf::DescriptorPool* pool =
+      google::protobuf::DescriptorPool::generated_pool();
+  for (const char* name : kServiceNames) {
+    services.push_back(pool->FindServiceByName(name));
+  }
+  services.push_back(
+      pool->FindServiceByName(grpc::health::v1::Health::service_full_name()));
+  // gRPC's reflection library carries this descriptor (it serves it too).
+  services.push_back(
+      pool->FindServiceByName("grpc.reflection.v1alpha.ServerReflection"));
+  return RpcMethods(services);
+}
 
 // "HOST:PORT" with the port replaced by `port` (for listen addresses with :0).
 std::string WithPort(const std::string& listen, int port) {
@@ -64,22 +83,25 @@ absl::Status CheckWritesAreGuarded(const ServerOptions& options) {
 ArchiveServer::ArchiveServer(storage::ArchiveStore* store,
                              const ServerOptions& options)
     : store_(*store),
+      metrics_(ServedMethods()),
       authorizer_(options.write_token),
       feed_(store, options.feed),
       archive_service_(store, &feed_),
       ingest_service_(store, options.ingest, &metrics_, &authorizer_),
       admin_service_(store, options.checkpoint_root, &authorizer_) {}
 
-std::string ArchiveServer::RenderMetrics() {
+MetricGauges ArchiveServer::ReadGauges() {
   MetricGauges gauges;
   gauges.active_subscribers = static_cast<int64_t>(feed_.subscriber_count());
+  gauges.catch_up_bytes = feed_.catch_up().held_bytes();
+  gauges.catch_up_budget_bytes = feed_.catch_up().budget_bytes();
   gauges.head_revision = store_.HeadRevision();
   gauges.oldest_revision = store_.OldestRevision();
   const storage::StorageStats stats = store_.Stats();
   gauges.live_data_bytes = stats.live_data_bytes;
   gauges.block_cache_hits = stats.block_cache_hits;
   gauges.block_cache_misses = stats.block_cache_misses;
-  return metrics_.RenderPrometheus(gauges);
+  return gauges;
 }
 
 absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
@@ -143,11 +165,13 @@ absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
   }
   if (!options.metrics_listen.empty()) {
     ArchiveServer* raw = server.get();
-    absl::StatusOr<std::unique_ptr<MetricsHttpServer>> metrics =
-        MetricsHttpServer::Start(options.metrics_listen,
-                                 [raw] { return raw->RenderMetrics(); });
+    auto gauges =
+        std::make_shared<ScrapeGauges>([raw] { return raw->ReadGauges(); });
+    absl::StatusOr<std::unique_ptr<MetricsEndpoint>> metrics =
+        MetricsEndpoint::Start(options.metrics_listen,
+                               {server->metrics_.registry(), gauges});
     if (!metrics.ok()) return metrics.status();
-    server->metrics_http_ = *std::move(metrics);
+    server->metrics_endpoint_ = *std::move(metrics);
   }
   grpc::HealthCheckServiceInterface* health =
       server->server_->GetHealthCheckService();

@@ -12,7 +12,8 @@
 #include "services/feed/feed_hub.h"
 #include "services/ingest.h"
 #include "services/ingest_service.h"
-#include "services/observability/metrics_http_server.h"
+#include "services/observability/metrics_endpoint.h"
+#include "services/observability/scrape_gauges.h"
 #include "services/observability/server_metrics.h"
 #include "services/write_authorizer.h"
 #include "storage/archive_store.h"
@@ -74,7 +75,9 @@ class ArchiveServer {
   int port() const { return port_; }
   const std::string& address() const { return address_; }
   // The metrics endpoint's port; 0 when it is off.
-  int metrics_port() const { return metrics_http_ ? metrics_http_->port() : 0; }
+  int metrics_port() const {
+    return metrics_endpoint_ ? metrics_endpoint_->port() : 0;
+  }
   ServerMetrics& metrics() { return metrics_; }
 
   // Reports NOT_SERVING, ends open WatchIssues streams with UNAVAILABLE (so
@@ -89,7 +92,7 @@ class ArchiveServer {
  private:
   ArchiveServer(storage::ArchiveStore* store, const ServerOptions& options);
 
-  std::string RenderMetrics();
+  MetricGauges ReadGauges();
 
   storage::ArchiveStore& store_;
   // Declared before the services and the server, so they outlive them.
@@ -100,7 +103,8 @@ class ArchiveServer {
   IngestServiceImpl ingest_service_;
   AdminServiceImpl admin_service_;
   std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<MetricsHttpServer> metrics_http_;
+  // Declared after what scrapes read, so it stops before they go.
+  std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
   int port_ = 0;
   std::string address_;
 };

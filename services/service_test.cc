@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/testing/corpus.h"
 #include "common/testing/fixtures.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
@@ -381,7 +382,7 @@ TEST_F(ServiceTest, CorpusIngestYieldsTheExpectedOutcomes) {
   const std::string expected_json = importai::testing::ReadCorpusFile(
       "import-ai-382-387.expected.json", &where);
   if (corpus.empty() || expected_json.empty()) {
-    GTEST_SKIP() << "newsletter corpus not found at " << where;
+    IMPORTAI_SKIP_WITHOUT_CORPUS("newsletter corpus not found at " << where);
   }
   google::protobuf::Struct expected;
   ASSERT_TRUE(

@@ -1,27 +1,19 @@
 #include "services/write_authorizer.h"
 
+#include <openssl/crypto.h>
+
 #include "absl/strings/match.h"
-#include "newsletter/sha256.h"
 
 namespace importai::services {
 namespace {
 
 constexpr absl::string_view kBearer = "Bearer ";
 
-// Compares every byte whatever the first difference.
-bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char difference = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    difference |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return difference == 0;
-}
-
 }  // namespace
 
-WriteAuthorizer::WriteAuthorizer(absl::string_view token)
-    : token_digest_(token.empty() ? "" : newsletter::Sha256Hex(token)) {}
+WriteAuthorizer::WriteAuthorizer(absl::string_view token) {
+  if (!token.empty()) token_digest_ = Sha256(token);
+}
 
 absl::Status WriteAuthorizer::Authorize(
     const grpc::ServerContextBase& context) const {
@@ -44,7 +36,8 @@ absl::Status WriteAuthorizer::AuthorizeHeader(
         "writes need a token: send the metadata \"authorization: Bearer "
         "<token>\" (importai --token_file=FILE)");
   }
-  if (!ConstantTimeEquals(newsletter::Sha256Hex(token), token_digest_)) {
+  const Sha256Digest digest = Sha256(token);
+  if (CRYPTO_memcmp(digest.data(), token_digest_->data(), digest.size()) != 0) {
     return absl::PermissionDeniedError(
         "the bearer token is not allowed to write to this archive");
   }

@@ -1,10 +1,11 @@
 #ifndef IMPORTAI_SERVICES_WRITE_AUTHORIZER_H_
 #define IMPORTAI_SERVICES_WRITE_AUTHORIZER_H_
 
-#include <string>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/sha256.h"
 #include "grpcpp/server_context.h"
 
 namespace importai::services {
@@ -17,7 +18,7 @@ class WriteAuthorizer {
   // `token` empty: writes are open.
   explicit WriteAuthorizer(absl::string_view token);
 
-  bool open() const { return token_digest_.empty(); }
+  bool open() const { return !token_digest_.has_value(); }
 
   // UNAUTHENTICATED when the call carries no bearer token, PERMISSION_DENIED
   // when it carries another one.
@@ -27,10 +28,10 @@ class WriteAuthorizer {
   absl::Status AuthorizeHeader(const absl::string_view* authorization) const;
 
  private:
-  // Empty when writes are open. Tokens are compared by their SHA-256 digests,
-  // in constant time, so neither the token's bytes nor its length leak through
-  // timing.
-  std::string token_digest_;
+  // Absent when writes are open. Tokens are compared by their SHA-256
+  // digests, in constant time, so neither the token's bytes nor its length
+  // leak through timing.
+  std::optional<Sha256Digest> token_digest_;
 };
 
 }  // namespace importai::services

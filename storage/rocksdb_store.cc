@@ -199,7 +199,7 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
   std::unique_ptr<RocksDbStore> store(new RocksDbStore(
       std::move(db), std::move(handles), db_options.statistics,
       std::move(error_events), head, oldest, options.issue_cache_bytes));
-  IMPORTAI_RETURN_IF_ERROR(store->BackfillIndex());
+  IMPORTAI_RETURN_IF_ERROR(store->RebuildStaleIndex());
   return store;
 }
 
@@ -393,29 +393,14 @@ StorageStats RocksDbStore::Stats() {
   return stats;
 }
 
-absl::Status RocksDbStore::BackfillIndex() {
+absl::Status RocksDbStore::RebuildStaleIndex() {
   absl::MutexLock lock(&write_mu_);
-  std::string stats;
-  rocksdb::Status read = db_->Get(rocksdb::ReadOptions(), families_.meta,
-                                  std::string(index::kIndexStatsKey), &stats);
-  if (!read.IsNotFound()) return FromRocksDb(read, "read search index");
-  rocksdb::WriteBatch batch;
-  index::IndexWriter writer(families_.index, &batch);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), families_.issues));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    v1::Issue issue;
-    if (!issue.ParseFromArray(it->value().data(),
-                              static_cast<int>(it->value().size()))) {
-      return absl::InternalError("index stored issues: corrupt issue");
-    }
-    writer.Add(issue);
-  }
-  IMPORTAI_RETURN_IF_ERROR(FromRocksDb(it->status(), "index stored issues"));
-  IMPORTAI_RETURN_IF_ERROR(writer.Finish(*db_));
-  rocksdb::WriteOptions write_options;
-  write_options.sync = true;
-  return FromRocksDb(db_->Write(write_options, &batch), "index stored issues");
+  auto write = [this](rocksdb::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+                   write_mu_) { return WriteDurably(batch); };
+  IMPORTAI_ASSIGN_OR_RETURN(
+      index_rebuild_,
+      index::RebuildIfStale(*db_, families_.index, families_.issues, write));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<SearchPage> RocksDbStore::Search(const search::Query& query,

@@ -14,6 +14,7 @@
 #include "rocksdb/statistics.h"
 #include "storage/archive_store.h"
 #include "storage/index/index_families.h"
+#include "storage/index/rebuild.h"
 #include "storage/issue_cache.h"
 
 namespace importai::storage {
@@ -33,11 +34,15 @@ class RocksDbStore final : public ArchiveStore {
  public:
   // Opens (creating if missing) the database in `dir`. UNAVAILABLE if the
   // directory cannot be used or another process holds it; INTERNAL if the
-  // data is corrupt.
+  // data is corrupt. A search index made by another version of the analyzer
+  // (or none) is rebuilt from the stored issues before Open returns.
   static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(
       const std::string& dir, const RocksDbStoreOptions& options = {});
 
   ~RocksDbStore() override;
+
+  // Whether Open rebuilt the search index, for the caller to log.
+  const index::IndexRebuild& index_rebuild() const { return index_rebuild_; }
 
   // Bytes on disk (SST files) of each column family, by name. With
   // `compact_first`, flushes and fully compacts first, so the figures are
@@ -114,9 +119,9 @@ class RocksDbStore final : public ArchiveStore {
   // Synchronous: RocksDB's own background recovery is turned off.
   rocksdb::Status Recover() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
-  // Indexes the stored issues of a data directory written before the search
-  // index existed; a no-op once the index has statistics.
-  absl::Status BackfillIndex() ABSL_LOCKS_EXCLUDED(write_mu_);
+  // Rebuilds the search index if the analyzer changed (index/rebuild.h) and
+  // sets index_rebuild_. Called by Open only.
+  absl::Status RebuildStaleIndex() ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Reads and parses one value. NOT_FOUND (naming `what`) if absent.
   template <typename Message>
@@ -147,6 +152,8 @@ class RocksDbStore final : public ArchiveStore {
   // doubtful_wal_ (0 until looked up), which must not take another write.
   bool wal_in_doubt_ ABSL_GUARDED_BY(write_mu_) = false;
   uint64_t doubtful_wal_ ABSL_GUARDED_BY(write_mu_) = 0;
+  // Set by Open, before the store is shared; constant after.
+  index::IndexRebuild index_rebuild_;
   // Written only under write_mu_, after the batch commits; read lock-free.
   std::atomic<int64_t> head_revision_;
   std::atomic<int64_t> oldest_revision_;

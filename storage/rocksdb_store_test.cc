@@ -5,10 +5,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/testing/status_matchers.h"
-#include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/testing/make_issue.h"
+#include "storage/testing/store_test_base.h"
 
 namespace importai::storage {
 namespace {
@@ -42,26 +42,14 @@ std::vector<std::string> Names(const std::vector<Message>& messages) {
   return names;
 }
 
-class RocksDbStoreTest : public ::testing::Test {
+class RocksDbStoreTest : public testing::StoreTestBase {
  protected:
-  void SetUp() override { Reopen(); }
-
-  void Reopen() {
-    store_.reset();
-    auto opened = RocksDbStore::Open(dir_.path());
-    ASSERT_THAT(opened, IsOk());
-    store_ = *std::move(opened);
-  }
-
   WriteResult Write(std::vector<v1::Issue> copies,
                     absl::Time time = kFirstCommit, bool dry_run = false) {
     auto result = store_->WriteIssues(copies, time, dry_run);
     EXPECT_THAT(result, IsOk());
     return result.ok() ? *result : WriteResult{};
   }
-
-  importai::testing::TempDir dir_;
-  std::unique_ptr<RocksDbStore> store_;
 };
 
 TEST_F(RocksDbStoreTest, EmptyArchiveHasNothing) {

@@ -10,7 +10,7 @@ SERVER=$1 CLI=$2 FIXTURES=$3
 WORK=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
 trap cleanup EXIT
-command -v jq >/dev/null || fail "jq not found: scripts/install-deps.sh installs it"
+need_jq
 
 cli() { "$CLI" --server="$ADDRESS" "$@"; }
 # renumber N: the Markdown copy of issue 950 as issue N (title and address).

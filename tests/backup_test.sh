@@ -24,7 +24,8 @@ printf 'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n' >&3
 metrics=$(cat <&3)
 exec 3<&-
 grep -q '^importai_head_revision 4$' <<<"$metrics" || fail "metrics: head revision"
-grep -q 'grpc_method="IngestIssues",grpc_code="OK"} 2$' <<<"$metrics" || fail "metrics: ingest count"
+grep -q '^grpc_server_handled_total{grpc_code="OK",grpc_method="IngestIssues",grpc_service="importai.v1.IngestService"} 2$' \
+  <<<"$metrics" || fail "metrics: ingest count"
 grep -q '^grpc_server_handling_seconds_bucket{.*le="+Inf"}' <<<"$metrics" || fail "metrics: histogram"
 
 # Checkpoints are names under the checkpoint root (by default "checkpoints"

@@ -23,13 +23,14 @@
 # issue and content hash of that log entry.
 #
 # "Acknowledged": `importai --json ingest` exited 0 and printed its results.
-# Needs only bash, sed, awk and coreutils.
+# Needs bash, jq, sed, awk and coreutils.
 # usage: crash_test.sh SERVER CLI SAMPLE_FILE [KILLS]   (default 24)
 set -euo pipefail
 SERVER=$1 CLI=$2 SAMPLE=$3 KILLS=${4:-${CRASH_KILLS:-24}}
 WORK=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
 trap 'kill $(jobs -p) 2>/dev/null || true; cleanup' EXIT
+need_jq
 DATA=$WORK/data
 T0=$SECONDS
 
@@ -67,29 +68,24 @@ issue_text() {
   sed -E "s/^Import AI 90[12]: /Import AI $2: $edit/" "$WORK/shape.$1"
 }
 
-# --- Reading the CLI's JSON (pretty-printed, one field per line) ----------
+# --- Reading the CLI's JSON (with jq) ------------------------------------
 
 # "NUMBER REVISION HASH SECTION_COUNT SECTIONS TALE" per issue of `get` or
-# `list` output: SECTIONS counts the sections the issue holds, TALE is 1 if
-# it has one.
+# `list` output (an issue, or a page of them): SECTIONS counts the sections
+# the issue holds, TALE is 1 if it has one. proto3 JSON leaves out zeros.
 issue_rows() {
-  awk '
-    function flush() { if (n != "") print n, rev, hash, count + 0, secs + 0, tale + 0 }
-    /"name": "issues\/[0-9]+",?$/ { flush(); n = ""; rev = 0; hash = "-"; count = 0; secs = 0; tale = 0 }
-    /^ *"number": [0-9]+/ && n == "" { n = $2; sub(",", "", n) }
-    /^ *"revision": "/ { rev = $2; gsub(/[",]/, "", rev) }
-    /^ *"contentHash": "/ { hash = $2; gsub(/[",]/, "", hash) }
-    /^ *"sectionCount": / { count = $2; sub(",", "", count) }
-    /^ *"ordinal": / { secs++ }
-    /^ *"tale": \{/ { tale = 1 }
-    END { flush() }' "$@"
+  jq -r '(if has("name") then . else (.issues // [])[] end)
+    | [.number, .revision // "0", .contentHash // "-", .sectionCount // 0,
+       (.sections // [] | length), (if has("tale") then 1 else 0 end)]
+    | map(tostring) | join(" ")' "$@"
 }
-# "REVISION TYPE NUMBER HASH" per CREATED/UPDATED line of `watch --json`.
+# "REVISION TYPE NUMBER HASH" per CREATED/UPDATED event of `watch --json`.
 event_rows() {
-  sed -nE 's/^\{"type":"EVENT_TYPE_(CREATED|UPDATED)","revision":"([0-9]+)".*"number":([0-9]+).*"contentHash":"([^"]*)".*/\2 \1 \3 \4/p' "$@"
+  change_events "$@" | jq -r '[.revision, (.type | ltrimstr("EVENT_TYPE_")),
+    .issue.number, .issue.contentHash] | map(tostring) | join(" ")'
 }
-json_field() {  # json_field NAME FILE: the first value of field NAME
-  sed -nE "s/^ *\"$1\": \"?([^\",]*)\"?,?\$/\1/p" "$2" | head -1
+json_field() {  # json_field NAME FILE: top-level field NAME, empty if absent
+  jq -r --arg name "$1" '.[$name] // empty' "$2"
 }
 result_field() {  # result_field NAME FILE: field NAME of `ingest --json`'s first result
   jq -r ".response.results[0].$1 // empty" "$2" 2>/dev/null || true
@@ -103,8 +99,9 @@ start() {
   local attempt deadline log
   for attempt in 1 2 3 4 5; do
     log="$WORK/server.$attempt.$RANDOM.log"
+    # check_log waits one progress interval after the replay: keep it short.
     "$SERVER" --listen="127.0.0.1:$1" --data_dir="$DATA" --log_level=warning \
-      >"$log" 2>&1 &
+      --min_progress_interval=100ms >"$log" 2>&1 &
     SERVER_PID=$!
     # A minute, for a busy machine (or ASan); a server that starts returns at
     # once. The log may not exist yet: the background shell creates it, and
@@ -187,8 +184,10 @@ pending_count() { ls "$WORK" | grep -c '^pending\.[01]$' || true; }
 check_log() {
   timeout 60 "$CLI" --server="$ADDRESS" watch --from=1 --json --view=basic \
       --progress_interval=100ms 2>"$WORK/log.err" \
-    | sed '/"EVENT_TYPE_PROGRESS"/q' >"$WORK/log.jsonl" || true
-  HEAD=$(sed -nE 's/^\{"type":"EVENT_TYPE_PROGRESS","revision":"([0-9]+)".*/\1/p' "$WORK/log.jsonl")
+    | jq -c -n 'label $progress | inputs
+                | ., (select(.type == "EVENT_TYPE_PROGRESS") | break $progress)' \
+      >"$WORK/log.jsonl" || true
+  HEAD=$(jq -r 'select(.type == "EVENT_TYPE_PROGRESS") | .revision' "$WORK/log.jsonl")
   [ -n "$HEAD" ] || { cat "$WORK/log.err" >&2; fail "no PROGRESS event after replaying the log"; }
   event_rows "$WORK/log.jsonl" >"$WORK/log.rows"
   [ "$(cut -d' ' -f1 "$WORK/log.rows" | tr '\n' ' ')" = "$(seq 1 "$HEAD" | tr '\n' ' ')" ] \
@@ -219,7 +218,7 @@ check_issues() {
   : >"$WORK/section_rows"
   while :; do
     cli --json sections - --page_size=100 ${token:+--page_token="$token"} >"$WORK/page"
-    sed -nE 's/^ *"issueNumber": ([0-9]+),?$/\1/p' "$WORK/page" >>"$WORK/section_rows"
+    jq -r '(.sections // [])[].issueNumber' "$WORK/page" >>"$WORK/section_rows"
     token=$(json_field nextPageToken "$WORK/page")
     [ -n "$token" ] || break
   done

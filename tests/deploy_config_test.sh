@@ -18,6 +18,7 @@ trap cleanup EXIT
 command -v kubectl >/dev/null || fail "kubectl not found: run scripts/install-deps.sh"
 command -v node >/dev/null || fail "node not found: run scripts/install-deps.sh"
 [ -x "$BUF" ] || fail "buf not found at $BUF: run scripts/install-deps.sh"
+need_jq
 # `importai-server --help` lists each flag with the variable that sets it.
 "$SERVER" --help >"$WORK/help" 2>&1 || true
 grep -q 'IMPORTAI_LISTEN' "$WORK/help" || fail "importai-server --help lists no IMPORTAI_* variables: $(head -5 "$WORK/help")"
@@ -82,8 +83,9 @@ for dir in "$ROOT"/deploy/k8s/overlays/*/; do
   for setting in "${variables[@]}"; do unset "${setting%%=*}"; done
   while read -r _ service; do
     "$BUF" curl --protocol grpc --http2-prior-knowledge -d "{\"service\": \"$service\"}" \
-      "http://$ADDRESS/grpc.health.v1.Health/Check" >"$WORK/health" 2>&1 || true
-    grep -q '"SERVING"' "$WORK/health" || fail "overlay $name: health of '$service' (a probe asks it): $(cat "$WORK/health")"
+      "http://$ADDRESS/grpc.health.v1.Health/Check" >"$WORK/health" 2>"$WORK/health.err" || true
+    jq -e '.status == "SERVING"' "$WORK/health" >/dev/null 2>&1 \
+      || fail "overlay $name: health of '$service' (a probe asks it): $(cat "$WORK/health" "$WORK/health.err")"
   done < <(grep '^probe' "$WORK/$name.settings" | sort -u)
   stop_server
   SERVER_PID=""  # stopped: nothing for cleanup (lib.sh) to kill

@@ -13,6 +13,7 @@ source "$(dirname "$0")/lib.sh"
 watchers=()
 stop_watchers() { for pid in "${watchers[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap 'stop_watchers; cleanup' EXIT
+need_jq
 
 cli() { "$CLI" --server="$ADDRESS" "$@"; }
 # head_revision: the server's head, from re-ingesting the (unchanged) sample.
@@ -46,7 +47,8 @@ for i in 1 2 3; do
 done
 for i in 1 2 3; do  # each has replayed the two sample revisions
   for _ in $(seq 1 100); do
-    [ "$(grep -c '"CREATED"\|EVENT_TYPE_CREATED' "$WORK/watch$i.out" || true)" -ge 2 ] && break
+    [ "$(change_events "$WORK/watch$i.out" \
+         | jq -s 'map(select(.type == "EVENT_TYPE_CREATED")) | length')" -ge 2 ] && break
     sleep 0.05
   done
 done

@@ -10,11 +10,11 @@ SERVER=$1 CLI=$2 SAMPLE=$3
 WORK=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
 trap 'kill $(jobs -p) 2>/dev/null || true; cleanup' EXIT
+need_jq
 
 cli() { "$CLI" --server="$ADDRESS" "$@"; }
-# The top-level revision of each JSON event line (fields come in field order:
-# type, revision, then the issue with its own revision).
-revisions() { sed -nE 's/^\{"type":"EVENT_TYPE_(CREATED|UPDATED)","revision":"([0-9]+)".*/\2/p' "$1"; }
+# The revision of each CREATED or UPDATED event (not its issue's revision).
+revisions() { change_events "$1" | jq -r .revision; }
 # The sample's first issue, renumbered: each request creates one new issue.
 awk '/^Import AI 902:/ {exit} {print}' "$SAMPLE" | sed '$d' >"$WORK/issue.txt"
 issue_text() { sed "s/^Import AI 901:/Import AI $1:/" "$WORK/issue.txt"; }

@@ -9,7 +9,7 @@ SERVER=$1 CLI=$2
 WORK=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
 trap cleanup EXIT
-command -v jq >/dev/null || fail "jq not found: scripts/install-deps.sh installs it"
+need_jq
 
 cli() { "$CLI" --server="$ADDRESS" "$@"; }
 # issue N: a tiny original issue numbered N, with one article and a tale.

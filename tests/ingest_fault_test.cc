@@ -49,6 +49,8 @@ class IngestFaultTest : public ::testing::Test {
     store_ = *std::move(store);
     services::ServerOptions server_options;
     server_options.listen = "127.0.0.1:0";
+    // Feed() waits one progress interval once the replay is done.
+    server_options.feed.min_progress_interval = absl::Milliseconds(100);
     auto server = services::ArchiveServer::Start(store_.get(), server_options);
     ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);

@@ -3,6 +3,16 @@
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# The tests read JSON (the CLI's --json, buf curl) with jq.
+need_jq() { command -v jq >/dev/null || fail "jq not found: scripts/install-deps.sh installs it"; }
+
+# change_events FILE...: the CREATED and UPDATED events of `importai watch
+# --json` output, one JSON object a line. Lines that are not whole JSON (the
+# last line of a subscriber still writing, or killed mid-line) are skipped.
+change_events() {
+  jq -R -c 'fromjson? | select(.type == "EVENT_TYPE_CREATED" or .type == "EVENT_TYPE_UPDATED")' "$@"
+}
+
 # start_server DATA_DIR [FLAGS...]: starts the server on a free loopback port
 # (FLAGS may say otherwise); sets SERVER_PID, ADDRESS and SERVER_LOG.
 start_server() {

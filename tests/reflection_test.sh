@@ -8,6 +8,7 @@ WORK=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
 trap cleanup EXIT
 [ -x "$BUF" ] || fail "buf not found at $BUF: run scripts/install-deps.sh"
+need_jq
 
 start_server "$WORK/data"
 curl_grpc() { "$BUF" curl --protocol grpc --http2-prior-knowledge "$@"; }
@@ -20,12 +21,14 @@ done
 for service in "" importai.v1.ArchiveService importai.v1.IngestService; do
   curl_grpc -d "{\"service\": \"$service\"}" \
     "http://$ADDRESS/grpc.health.v1.Health/Check" >"$WORK/health"
-  grep -q '"SERVING"' "$WORK/health" || fail "health of '$service': $(cat "$WORK/health")"
+  jq -e '.status == "SERVING"' "$WORK/health" >/dev/null \
+    || fail "health of '$service': $(cat "$WORK/health")"
 done
 if curl_grpc -d '{"name": "issues/1"}' "http://$ADDRESS/importai.v1.ArchiveService/GetIssue" \
     2>"$WORK/get.err"; then
   fail "GetIssue on an empty archive succeeded"
 fi
-grep -q "not_found" "$WORK/get.err" || fail "GetIssue error: $(cat "$WORK/get.err")"
+# buf curl writes the error as JSON to stderr.
+jq -e '.code == "not_found"' "$WORK/get.err" >/dev/null || fail "GetIssue error: $(cat "$WORK/get.err")"
 stop_server
 echo "reflection: PASS"

@@ -8,6 +8,7 @@ SERVER=$1 CLI=$2 SAMPLE=$3
 WORK=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
 trap cleanup EXIT
+need_jq
 
 cli() { "$CLI" --server="$ADDRESS" "$@"; }
 
@@ -25,8 +26,9 @@ head -1 "$WORK/tale.out" | grep -q "^issues/902/tale  The Last Librarian" \
   || { cat "$WORK/tale.out" >&2; fail "prefix search with a kind filter"; }
 
 cli --json search '"weather station"' >"$WORK/phrase.json"
-grep -q '"name": "issues/901/tale"' "$WORK/phrase.json" || fail "phrase search --json"
-grep -q '"totalSize": 1' "$WORK/phrase.json" || fail "phrase search total"
+jq -e 'any(.results[]; .name == "issues/901/tale")' "$WORK/phrase.json" >/dev/null \
+  || { cat "$WORK/phrase.json" >&2; fail "phrase search --json"; }
+jq -e '.totalSize == 1' "$WORK/phrase.json" >/dev/null || fail "phrase search total"
 
 if cli search robots --filter='issue >=' >"$WORK/bad.out" 2>"$WORK/bad.err"; then
   fail "a bad filter succeeded"

@@ -19,11 +19,15 @@ class RefusedWatch final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 }  // namespace
 
 FeedHub::FeedHub(storage::ArchiveStore* store, FeedOptions options)
-    : store_(*store), options_(std::move(options)) {
+    : store_(*store),
+      options_(std::move(options)),
+      catch_up_(store, options_.catch_up) {
   {
     absl::MutexLock lock(&mu_);
     head_ = store_.HeadRevision();
-    next_trim_ = absl::Now();
+  }
+  if (!options_.retention.keeps_everything()) {
+    trimmer_.emplace(store, options_.retention, options_.trim_interval);
   }
   store_.SetCommitListener(
       [this](const std::vector<storage::CommittedEntry>& committed) {
@@ -34,6 +38,9 @@ FeedHub::FeedHub(storage::ArchiveStore* store, FeedOptions options)
 
 FeedHub::~FeedHub() {
   store_.SetCommitListener(nullptr);
+  trimmer_.reset();
+  // Its thread answers subscribers, which call back into the hub.
+  catch_up_.Stop();
   {
     absl::MutexLock lock(&mu_);
     stop_worker_ = true;
@@ -181,18 +188,15 @@ bool FeedHub::WorkerHasWork() const {
 }
 
 void FeedHub::RunWorker() {
-  const bool trims = !options_.retention.keeps_everything();
   for (;;) {
     std::vector<std::shared_ptr<WatchSubscriber>> wake;
     std::vector<std::shared_ptr<WatchSubscriber>> timed_out;
-    bool trim_now = false;
     {
       absl::MutexLock lock(&mu_);
       for (;;) {
         if (WorkerHasWork()) break;
         absl::Time deadline = absl::InfiniteFuture();
         if (!timers_.empty()) deadline = timers_.begin()->first;
-        if (trims) deadline = std::min(deadline, next_trim_);
         if (absl::Now() >= deadline) break;
         worker_cv_.WaitWithDeadline(&mu_, deadline);
       }
@@ -205,17 +209,9 @@ void FeedHub::RunWorker() {
         }
         timers_.erase(timers_.begin());
       }
-      if (trims && now >= next_trim_) {
-        trim_now = true;
-        next_trim_ = now + options_.trim_interval;
-      }
     }
     for (auto& subscriber : wake) subscriber->Pump();
     for (auto& subscriber : timed_out) subscriber->OnProgressTimer();
-    if (trim_now) {
-      // A failed trim leaves more history than asked; the next one retries.
-      store_.TrimRevisionLog(options_.retention, absl::Now()).IgnoreError();
-    }
   }
 }
 

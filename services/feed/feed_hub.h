@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -13,9 +14,12 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/limits.h"
 #include "grpcpp/support/server_callback.h"
 #include "importai/v1/archive_service.pb.h"
+#include "services/feed/catch_up_reader.h"
 #include "services/feed/feed_event.h"
+#include "services/feed/log_trimmer.h"
 #include "storage/archive_store.h"
 
 namespace importai::services::feed {
@@ -26,15 +30,16 @@ struct FeedOptions {
   // Recent events kept in memory (both views) for subscribers at the tail;
   // older ones are read back from the revision log.
   size_t window_bytes = 16 << 20;
-  // What a lagging subscriber reads from the log at a time: its whole
-  // buffer, at most this many entries and, past the first, these many bytes.
-  int catch_up_batch = 4;
-  size_t catch_up_bytes = 256 << 10;
+  // Reads of the log for subscribers behind the window, and their budget.
+  CatchUpOptions catch_up;
   // How much of the revision log to keep, and how often to enforce it.
   storage::RetentionPolicy retention;
   absl::Duration trim_interval = absl::Seconds(1);
   // Open streams allowed at once; more are RESOURCE_EXHAUSTED.
   size_t max_subscribers = 50'000;
+  // The shortest progress_interval a client may ask for: every idle stream
+  // costs a write per interval (--min_progress_interval).
+  absl::Duration min_progress_interval = kDefaultMinProgressInterval;
 };
 
 // Where a subscriber's next revision stands.
@@ -47,9 +52,11 @@ struct Lookup {
 // The change feed: takes every committed write from the store (in revision
 // order, through the store's commit listener), keeps a bounded window of
 // recent events serialized once per view, and wakes the subscribers waiting
-// for them. One worker thread wakes subscribers, fires progress timers and
-// trims the log; there is no thread per subscriber, and ingest never waits
-// on a subscriber.
+// for them. One worker thread wakes subscribers and fires progress timers;
+// it never touches the disk or waits on the store's write lock: older
+// events come from the CatchUpReader's thread, and the LogTrimmer's thread
+// trims. There is no thread per subscriber, and ingest never waits on a
+// subscriber.
 //
 // Thread-safe. Must outlive every stream it created: call Shutdown(), then
 // stop the gRPC server, then destroy it.
@@ -83,9 +90,10 @@ class FeedHub {
   void ArmTimer(const std::shared_ptr<WatchSubscriber>& subscriber,
                 absl::Time deadline) ABSL_LOCKS_EXCLUDED(mu_);
   void Unregister(WatchSubscriber* subscriber) ABSL_LOCKS_EXCLUDED(mu_);
-  storage::ArchiveStore& store() { return store_; }
-  int catch_up_batch() const { return options_.catch_up_batch; }
-  size_t catch_up_bytes() const { return options_.catch_up_bytes; }
+  CatchUpReader& catch_up() { return catch_up_; }
+  absl::Duration min_progress_interval() const {
+    return options_.min_progress_interval;
+  }
   // Bytes of the in-memory window, both views.
   size_t window_bytes() ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -113,8 +121,9 @@ class FeedHub {
   std::vector<std::shared_ptr<WatchSubscriber>> to_wake_ ABSL_GUARDED_BY(mu_);
   std::multimap<absl::Time, std::weak_ptr<WatchSubscriber>> timers_
       ABSL_GUARDED_BY(mu_);
-  absl::Time next_trim_ ABSL_GUARDED_BY(mu_);
   absl::CondVar worker_cv_;
+  CatchUpReader catch_up_;
+  std::optional<LogTrimmer> trimmer_;
   std::thread worker_;
 };
 

@@ -6,7 +6,8 @@
 namespace importai::services::feed {
 
 absl::StatusOr<WatchParams> ResolveWatchRequest(
-    const v1::WatchIssuesRequest& request) {
+    const v1::WatchIssuesRequest& request,
+    absl::Duration min_progress_interval) {
   WatchParams params;
   if (request.start_revision() < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -20,12 +21,12 @@ absl::StatusOr<WatchParams> ResolveWatchRequest(
     const auto& interval = request.progress_interval();
     params.progress_interval =
         absl::Seconds(interval.seconds()) + absl::Nanoseconds(interval.nanos());
-    if (params.progress_interval < kMinProgressInterval ||
+    if (params.progress_interval < min_progress_interval ||
         params.progress_interval > kMaxProgressInterval) {
       return absl::InvalidArgumentError(absl::StrCat(
           "progress_interval: ", absl::FormatDuration(params.progress_interval),
           " is outside the allowed range of ",
-          absl::FormatDuration(kMinProgressInterval), " to ",
+          absl::FormatDuration(min_progress_interval), " to ",
           absl::FormatDuration(kMaxProgressInterval)));
     }
   }

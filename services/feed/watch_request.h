@@ -17,9 +17,10 @@ struct WatchParams {
 
 // Checks a WatchIssuesRequest and fills in the defaults. INVALID_ARGUMENT,
 // naming the field, for a negative start_revision, a progress_interval
-// outside 100 ms to 60 s, or an unknown view.
+// outside `min_progress_interval` to 60 s, or an unknown view.
 absl::StatusOr<WatchParams> ResolveWatchRequest(
-    const v1::WatchIssuesRequest& request);
+    const v1::WatchIssuesRequest& request,
+    absl::Duration min_progress_interval);
 
 }  // namespace importai::services::feed
 

@@ -5,7 +5,6 @@
 #include "services/feed/feed_event.h"
 #include "services/feed/feed_hub.h"
 #include "services/grpc_status.h"
-#include "services/issue_view.h"
 
 namespace importai::services::feed {
 
@@ -58,20 +57,18 @@ bool WatchSubscriber::Carry(const Step& step) {
 }
 
 WatchSubscriber::Step WatchSubscriber::NextStepLocked() {
-  if (catch_up_next_ < catch_up_.size()) {
-    grpc::Slice next = std::move(catch_up_[catch_up_next_++]);
-    if (catch_up_next_ == catch_up_.size()) {
-      catch_up_.clear();
-      catch_up_next_ = 0;
-    }
-    return WriteEventLocked(std::move(next));
+  if (caught_up_) {
+    absl::StatusOr<grpc::Slice> event = std::move(*caught_up_);
+    caught_up_.reset();
+    if (!event.ok()) return FinishLocked(ToGrpcStatus(event.status()));
+    return WriteEventLocked(*std::move(event));
   }
   Lookup found = hub_->Find(next_revision_, view_);
   switch (found.kind) {
     case Lookup::kFound:
       return WriteEventLocked(std::move(found.event));
     case Lookup::kBehind:
-      return ReadCatchUpLocked();
+      return CatchUpLocked();
     case Lookup::kAhead:
       break;
   }
@@ -81,27 +78,22 @@ WatchSubscriber::Step WatchSubscriber::NextStepLocked() {
   return wait;
 }
 
-WatchSubscriber::Step WatchSubscriber::ReadCatchUpLocked() {
-  absl::StatusOr<std::vector<v1::WatchIssuesResponse>> entries =
-      hub_->store().ReadRevisions(next_revision_, hub_->catch_up_batch());
-  if (!entries.ok()) return FinishLocked(ToGrpcStatus(entries.status()));
-  if (entries->empty() || entries->front().revision() != next_revision_) {
-    return FinishLocked(grpc::Status(
-        grpc::StatusCode::OUT_OF_RANGE,
-        absl::StrCat("start_revision: revision ", next_revision_,
-                     " is no longer retained; the oldest available is ",
-                     hub_->store().OldestRevision())));
+WatchSubscriber::Step WatchSubscriber::CatchUpLocked() {
+  if (catch_up_pending_) return Step();
+  std::optional<grpc::Slice> event =
+      hub_->catch_up().Get(next_revision_, view_, shared_from_this());
+  if (event) return WriteEventLocked(*std::move(event));
+  catch_up_pending_ = true;
+  return Step();
+}
+
+void WatchSubscriber::OnCatchUp(absl::StatusOr<grpc::Slice> event) {
+  {
+    absl::MutexLock lock(&mu_);
+    catch_up_pending_ = false;
+    caught_up_ = std::move(event);
   }
-  // Bounded in bytes too; entries left out are read again when their turn
-  // comes.
-  size_t buffered = 0;
-  for (v1::WatchIssuesResponse& entry : *entries) {
-    if (!catch_up_.empty() && buffered >= hub_->catch_up_bytes()) break;
-    ApplyIssueView(view_, entry.mutable_issue());
-    grpc::Slice& bytes = catch_up_.emplace_back(entry.SerializeAsString());
-    buffered += bytes.size();
-  }
-  return NextStepLocked();
+  Pump();
 }
 
 WatchSubscriber::Step WatchSubscriber::WriteEventLocked(grpc::Slice bytes) {

@@ -5,26 +5,27 @@
 #include <memory>
 #include <optional>
 #include <utility>
-#include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
 #include "importai/v1/resources.pb.h"
+#include "services/feed/catch_up_reader.h"
 
 namespace importai::services::feed {
 
 class FeedHub;
 
 // One WatchIssues stream. Sends revision next_revision_, then the next, with
-// at most one write in flight: from its catch-up batch (read from the log
-// when it lags behind the hub's window), from the hub's window, or, once
-// caught up, waits for the hub to wake it. An idle stream gets a PROGRESS
-// event carrying the head when it opens and at least every progress interval
-// after; it is only sent when no event is pending, so no event at or below
-// it can follow.
+// at most one write in flight: from the hub's window, from the hub's
+// CatchUpReader when it lags behind the window (waiting for its answer if
+// it must read), or, once caught up, waits for the hub to wake it. An idle
+// stream gets a PROGRESS event carrying the head when it opens and at least
+// every progress interval after; it is only sent when no event is pending, so
+// no event at or below it can follow.
 //
 // Owned by shared pointers: its own (dropped in OnDone) and the hub's while
 // it waits or has a timer, so a late wake-up never touches a freed stream.
@@ -32,6 +33,7 @@ class FeedHub;
 // write_in_flight_ and finished_ flags.
 class WatchSubscriber final
     : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
+      public CatchUpWaiter,
       public std::enable_shared_from_this<WatchSubscriber> {
  public:
   WatchSubscriber(FeedHub* hub, int64_t next_revision, v1::IssueView view,
@@ -46,6 +48,10 @@ class WatchSubscriber final
   void OnProgressTimer() ABSL_LOCKS_EXCLUDED(mu_);
   // Ends the stream with UNAVAILABLE, naming the revision to resume from.
   void EndForShutdown() ABSL_LOCKS_EXCLUDED(mu_);
+  // The catch-up read it waited for: the event at next_revision_, or why
+  // there is none.
+  void OnCatchUp(absl::StatusOr<grpc::Slice> event) override
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   void OnWriteDone(bool ok) override ABSL_LOCKS_EXCLUDED(mu_);
   void OnCancel() override ABSL_LOCKS_EXCLUDED(mu_);
@@ -60,8 +66,9 @@ class WatchSubscriber final
   };
 
   Step NextStepLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Reads the next catch-up batch from the log into catch_up_.
-  Step ReadCatchUpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Takes the event at next_revision_ from the catch-up reader, or waits
+  // for it to be read.
+  Step CatchUpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Writes the event at next_revision_ and moves past it.
   Step WriteEventLocked(grpc::Slice bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Writes `bytes` and restarts the progress clock.
@@ -82,9 +89,9 @@ class WatchSubscriber final
   bool write_in_flight_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<grpc::Status> finish_after_write_ ABSL_GUARDED_BY(mu_);
-  // Log entries read ahead, serialized in this stream's view.
-  std::vector<grpc::Slice> catch_up_ ABSL_GUARDED_BY(mu_);
-  size_t catch_up_next_ ABSL_GUARDED_BY(mu_) = 0;
+  // A catch-up read asked for and not yet answered; its answer.
+  bool catch_up_pending_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<absl::StatusOr<grpc::Slice>> caught_up_ ABSL_GUARDED_BY(mu_);
   absl::Time progress_due_ ABSL_GUARDED_BY(mu_);
   grpc::ByteBuffer out_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<WatchSubscriber> self_;

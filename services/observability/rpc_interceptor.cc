@@ -35,8 +35,7 @@ class RpcObserver final : public grpc::experimental::Interceptor {
   void Observe(const grpc::Status& status) {
     const absl::Duration duration = absl::Now() - start_;
     const std::string method = info_.method();
-    const std::string code = absl::StatusCodeToString(
-        static_cast<absl::StatusCode>(status.error_code()));
+    const auto code = static_cast<absl::StatusCode>(status.error_code());
     metrics_.RecordRpc(method, code, duration);
     const log::Level level = IsServerFault(status.error_code())
                                  ? log::Level::kError
@@ -47,7 +46,7 @@ class RpcObserver final : public grpc::experimental::Interceptor {
     log::Write(level, "rpc",
                {{"method", method},
                 {"peer", peer},
-                {"code", code},
+                {"code", absl::StatusCodeToString(code)},
                 {"duration_ms", absl::ToDoubleMilliseconds(duration)},
                 {"error", status.error_message()}});
   }

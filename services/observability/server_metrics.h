@@ -2,30 +2,25 @@
 #define IMPORTAI_SERVICES_OBSERVABILITY_SERVER_METRICS_H_
 
 #include <array>
-#include <cstdint>
-#include <functional>
-#include <map>
-#include <string>
-#include <utility>
+#include <memory>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "importai/v1/ingest_service.pb.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+#include "services/observability/rpc_methods.h"
 
 namespace importai::services {
 
-// Values read when metrics are scraped rather than counted as they happen.
-struct MetricGauges {
-  int64_t active_subscribers = 0;
-  int64_t head_revision = 0;
-  int64_t oldest_revision = 0;
-  uint64_t live_data_bytes = 0;
-  uint64_t block_cache_hits = 0;
-  uint64_t block_cache_misses = 0;
-};
-
-// The server's counters, rendered in the Prometheus text format. Thread-safe.
+// The server's counters, kept in a Prometheus registry (registry(), for the
+// metrics endpoint). Thread-safe.
 class ServerMetrics {
  public:
   // Upper bounds of the latency histogram, in seconds.
@@ -33,27 +28,41 @@ class ServerMetrics {
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
       0.025,  0.05,    0.1,    0.25,  1,      5,     30};
 
-  // `method` is gRPC's full name ("/importai.v1.ArchiveService/GetIssue").
-  void RecordRpc(const std::string& method, const std::string& code,
-                 absl::Duration duration) ABSL_LOCKS_EXCLUDED(mu_);
-  void RecordIngestOutcome(v1::IngestOutcome outcome) ABSL_LOCKS_EXCLUDED(mu_);
+  // RPCs are labelled with `methods`; any other path is "unknown".
+  explicit ServerMetrics(RpcMethods methods);
 
-  std::string RenderPrometheus(const MetricGauges& gauges)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  // Counts and times one RPC. `path` is gRPC's full method name
+  // ("/importai.v1.ArchiveService/GetIssue"); a code outside gRPC's counts
+  // as UNKNOWN.
+  void RecordRpc(absl::string_view path, absl::StatusCode code,
+                 absl::Duration duration) ABSL_LOCKS_EXCLUDED(mu_);
+  void RecordIngestOutcome(v1::IngestOutcome outcome);
+
+  // Holds grpc_server_handled_total, grpc_server_handling_seconds and
+  // importai_ingest_outcomes_total; lives as long as its last holder.
+  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
  private:
-  struct Latency {
-    uint64_t count = 0;
-    double sum_seconds = 0;
-    // Non-cumulative; rendering sums them.
-    std::array<uint64_t, kLatencyBuckets.size()> buckets = {};
+  // gRPC's codes run from OK (0) to UNAUTHENTICATED (16).
+  static constexpr int kCodes = 17;
+  // One label set's series, made on its first RPC (so the scrape lists only
+  // what happened) and owned by the registry.
+  struct Series {
+    prometheus::Counter* handled = nullptr;
+    prometheus::Histogram* handling = nullptr;
   };
 
+  Series& SeriesFor(size_t method, int code) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const RpcMethods methods_;
+  const std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& handled_;
+  prometheus::Family<prometheus::Histogram>& handling_;
+  prometheus::Family<prometheus::Counter>& ingest_outcomes_;
+
   absl::Mutex mu_;
-  // By (method, code); ordered so the output is stable.
-  std::map<std::pair<std::string, std::string>, Latency> rpcs_
-      ABSL_GUARDED_BY(mu_);
-  std::map<std::string, uint64_t> ingest_outcomes_ ABSL_GUARDED_BY(mu_);
+  // By RpcMethods index, then by code: bounded whatever clients send.
+  std::vector<std::array<Series, kCodes>> series_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace importai::services

@@ -12,8 +12,8 @@
 
 namespace importai::services::testing {
 
-absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+absl::StatusOr<int> ConnectLoopback(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return absl::InternalError(std::strerror(errno));
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -21,20 +21,27 @@ absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) !=
       0) {
+    const int error = errno;
     close(fd);
     return absl::UnavailableError(
-        absl::StrCat("connect to port ", port, ": ", std::strerror(errno)));
+        absl::StrCat("connect to port ", port, ": ", std::strerror(error)));
   }
+  return fd;
+}
+
+absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {
+  absl::StatusOr<int> fd = ConnectLoopback(port);
+  if (!fd.ok()) return fd.status();
   const std::string request =
       absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: localhost\r\n\r\n");
-  send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  send(*fd, request.data(), request.size(), MSG_NOSIGNAL);
   std::string response;
   char buffer[4096];
   ssize_t got;
-  while ((got = recv(fd, buffer, sizeof(buffer), 0)) > 0) {
+  while ((got = recv(*fd, buffer, sizeof(buffer), 0)) > 0) {
     response.append(buffer, static_cast<size_t>(got));
   }
-  close(fd);
+  close(*fd);
   return response;
 }
 

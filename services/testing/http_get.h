@@ -7,6 +7,9 @@
 
 namespace importai::services::testing {
 
+// A TCP connection to 127.0.0.1:`port`; the caller closes the descriptor.
+absl::StatusOr<int> ConnectLoopback(int port);
+
 // Sends "GET `path`" to 127.0.0.1:`port` and returns the whole response,
 // status line and headers included.
 absl::StatusOr<std::string> HttpGet(int port, const std::string& path);

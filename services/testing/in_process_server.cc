@@ -9,7 +9,7 @@ namespace importai::services::testing {
 void InProcessServerTest::StartServer(ServerOptions options) {
   server_.reset();
   store_.reset();
-  auto store = storage::RocksDbStore::Open(dir_.path());
+  auto store = storage::RocksDbStore::Open(dir_.path(), store_options_);
   ASSERT_THAT(store, importai::testing::IsOk());
   store_ = *std::move(store);
   options.listen = "127.0.0.1:0";

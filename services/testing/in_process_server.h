@@ -23,6 +23,8 @@ class InProcessServerTest : public ::testing::Test {
   void StartServer(ServerOptions options);
 
   importai::testing::TempDir dir_;
+  // What StartServer opens the store with.
+  storage::RocksDbStoreOptions store_options_;
   std::unique_ptr<storage::RocksDbStore> store_;
   std::unique_ptr<ArchiveServer> server_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -13,12 +13,15 @@
 //   terms     : term                             -> varint document frequency
 //   citations : issue_key(cited) + section_key(citing issue, ordinal) -> ""
 //   default   : "search_stats"                   -> IndexStats
+//   default   : "analyzer_version"               -> search::AnalyzerVersion()
+//               of the analyzer that made the terms (see rebuild.h)
 //
 // Terms are what search::Tokenize makes: no byte below 0x20. Filter terms
 // start with 0x01, so no prefix of a word ever reaches them.
 namespace importai::storage::index {
 
 inline constexpr absl::string_view kIndexStatsKey = "search_stats";
+inline constexpr absl::string_view kAnalyzerVersionKey = "analyzer_version";
 
 std::string PostingsPrefix(absl::string_view term);
 std::string PostingsKey(absl::string_view term, int32_t issue_number);

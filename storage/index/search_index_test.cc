@@ -5,11 +5,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/testing/status_matchers.h"
-#include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "rocksdb/db.h"
 #include "storage/rocksdb_store.h"
+#include "storage/testing/store_test_base.h"
 
 namespace importai::storage {
 namespace {
@@ -19,7 +18,6 @@ using ::importai::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::SizeIs;
 
 const absl::Time kCommit = absl::FromUnixSeconds(1700000000);
 
@@ -80,17 +78,8 @@ search::Query Parse(absl::string_view text) {
   return query.ok() ? *query : search::Query();
 }
 
-class SearchIndexTest : public ::testing::Test {
+class SearchIndexTest : public testing::StoreTestBase {
  protected:
-  void SetUp() override { Reopen(); }
-
-  void Reopen() {
-    store_.reset();
-    auto opened = RocksDbStore::Open(dir_.path());
-    ASSERT_THAT(opened, IsOk());
-    store_ = *std::move(opened);
-  }
-
   void Write(const std::vector<v1::Issue>& issues) {
     ASSERT_THAT(store_->WriteIssues(issues, kCommit, false), IsOk());
   }
@@ -111,9 +100,6 @@ class SearchIndexTest : public ::testing::Test {
     }
     return names;
   }
-
-  importai::testing::TempDir dir_;
-  std::unique_ptr<RocksDbStore> store_;
 };
 
 TEST_F(SearchIndexTest, TitlesOutrankDeksOutrankBodies) {
@@ -231,43 +217,6 @@ TEST_F(SearchIndexTest, TheIndexSurvivesReopening) {
   Write({MakeIssue(40, {{"Durable", "", "persistent postings"}})});
   Reopen();
   EXPECT_THAT(Hits("persistent postings"), ElementsAre("40/1"));
-}
-
-TEST_F(SearchIndexTest, IndexesADataDirectoryWrittenBeforeTheIndexExisted) {
-  Write({MakeIssue(41, {{"Legacy", "", "archived words", "", {7}}})});
-  store_.reset();
-  {
-    // Strip the index as a data directory from before it would lack it.
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(),
-                                                dir_.path(), &names)
-                    .ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const std::string& name : names)
-      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir_.path(),
-                                  descriptors, &handles, &raw)
-                    .ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    for (rocksdb::ColumnFamilyHandle* handle : handles) {
-      const std::string& name = handle->GetName();
-      if (name == "postings" || name == "terms" || name == "citations") {
-        ASSERT_TRUE(db->DropColumnFamily(handle).ok());
-      }
-    }
-    ASSERT_TRUE(
-        db->Delete(rocksdb::WriteOptions(), handles[0], "search_stats").ok());
-    for (rocksdb::ColumnFamilyHandle* handle : handles) {
-      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
-    }
-  }
-  Reopen();
-  EXPECT_THAT(Hits("archived"), ElementsAre("41/1"));
-  auto citing = store_->ListCitingSections(7, {}, 10);
-  ASSERT_THAT(citing, IsOk());
-  EXPECT_THAT(*citing, SizeIs(1));
 }
 
 TEST_F(SearchIndexTest, PagesFollowEachOtherWithoutGapOrRepeat) {

@@ -1,0 +1,129 @@
+#include "services/feed/catch_up_reader.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/grpc_status.h"
+#include "services/issue_view.h"
+
+namespace importai::services::feed {
+
+CatchUpReader::CatchUpReader(storage::ArchiveStore* store,
+                             CatchUpOptions options)
+    : store_(*store),
+      options_(options),
+      budget_(std::make_shared<MemoryBudget>(options.budget_bytes)) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+CatchUpReader::~CatchUpReader() { Stop(); }
+
+void CatchUpReader::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stop_) return;
+    stop_ = true;
+    work_cv_.Signal();
+  }
+  budget_->Cancel();
+  thread_.join();
+  absl::MutexLock lock(&mu_);
+  waiters_.clear();
+  cache_.clear();
+}
+
+int64_t CatchUpReader::reads() {
+  absl::MutexLock lock(&mu_);
+  return reads_;
+}
+
+std::optional<grpc::Slice> CatchUpReader::Get(
+    int64_t revision, v1::IssueView view,
+    std::shared_ptr<CatchUpWaiter> waiter) {
+  const Key key(view, revision);
+  absl::MutexLock lock(&mu_);
+  if (auto cached = cache_.find(key); cached != cache_.end()) {
+    return cached->second;
+  }
+  if (stop_) return std::nullopt;  // shutting down: streams end anyway
+  std::vector<std::shared_ptr<CatchUpWaiter>>& waiting = waiters_[key];
+  // The first one asks for the read; the others share it.
+  if (waiting.empty()) {
+    queue_.push_back(key);
+    work_cv_.Signal();
+  }
+  waiting.push_back(std::move(waiter));
+  return std::nullopt;
+}
+
+void CatchUpReader::Run() {
+  for (;;) {
+    Key key;
+    {
+      absl::MutexLock lock(&mu_);
+      while (!stop_ && queue_.empty()) work_cv_.Wait(&mu_);
+      if (stop_) return;
+      key = queue_.front();
+      queue_.pop_front();
+      // An earlier batch may have answered everyone who asked.
+      auto waiting = waiters_.find(key);
+      if (waiting == waiters_.end()) continue;
+      EvictLocked();
+    }
+    if (!budget_->WaitForRoom(options_.batch_bytes)) return;
+    for (auto& [waiter, event] : Read(key)) waiter->OnCatchUp(std::move(event));
+  }
+}
+
+void CatchUpReader::EvictLocked() {
+  while (!cache_order_.empty() &&
+         budget_->held() + options_.batch_bytes > budget_->limit()) {
+    cache_.erase(cache_order_.front());
+    cache_order_.pop_front();
+  }
+}
+
+std::vector<CatchUpReader::Delivery> CatchUpReader::Read(const Key& key) {
+  const auto [view, revision] = key;
+  absl::StatusOr<std::vector<v1::WatchIssuesResponse>> entries =
+      store_.ReadRevisions(revision, options_.batch);
+  std::vector<Delivery> answered;
+  absl::MutexLock lock(&mu_);
+  ++reads_;
+  if (!entries.ok()) {
+    AnswerLocked(key, entries.status(), &answered);
+    return answered;
+  }
+  if (entries->empty() || entries->front().revision() != revision) {
+    AnswerLocked(key,
+                 absl::OutOfRangeError(absl::StrCat(
+                     "start_revision: revision ", revision,
+                     " is no longer retained; the oldest available is ",
+                     store_.OldestRevision())),
+                 &answered);
+    return answered;
+  }
+  // Bounded in bytes too; entries left out are read when their turn comes.
+  size_t batch_bytes = 0;
+  for (v1::WatchIssuesResponse& entry : *entries) {
+    if (batch_bytes > 0 && batch_bytes >= options_.batch_bytes) break;
+    ApplyIssueView(static_cast<v1::IssueView>(view), entry.mutable_issue());
+    grpc::Slice event =
+        MemoryBudget::ChargedSlice(budget_, entry.SerializeAsString());
+    batch_bytes += event.size();
+    const Key read(view, entry.revision());
+    if (cache_.emplace(read, event).second) cache_order_.push_back(read);
+    AnswerLocked(read, event, &answered);
+  }
+  return answered;
+}
+
+void CatchUpReader::AnswerLocked(const Key& key,
+                                 const absl::StatusOr<grpc::Slice>& event,
+                                 std::vector<Delivery>* out) {
+  auto waiting = waiters_.find(key);
+  if (waiting == waiters_.end()) return;
+  for (auto& waiter : waiting->second)
+    out->emplace_back(std::move(waiter), event);
+  waiters_.erase(waiting);
+}
+
+}  // namespace importai::services::feed
