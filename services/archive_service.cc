@@ -6,6 +6,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "services/archive_handlers.h"
+#include "services/feed/feed_errors.h"
 #include "services/feed/watch_request.h"
 #include "services/reply.h"
 #include "services/search_handlers.h"
@@ -26,15 +27,6 @@ grpc::ByteBuffer SharedBytesToByteBuffer(
       owner);
   return grpc::ByteBuffer(&slice, 1);
 }
-
-// A stream refused before it starts, for a request that does not parse.
-class RejectedWatch final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
- public:
-  explicit RejectedWatch(const absl::Status& status) {
-    Finish(ToGrpcStatus(status));
-  }
-  void OnDone() override { delete this; }
-};
 
 // Decodes a request that arrived as raw bytes.
 template <typename Request>
@@ -151,11 +143,11 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* ArchiveServiceImpl::WatchIssues(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
   v1::WatchIssuesRequest parsed;
   if (absl::Status decoded = DecodeRead(*request, &parsed); !decoded.ok()) {
-    return new RejectedWatch(decoded);
+    return new feed::RefusedWatch(decoded);
   }
   absl::StatusOr<feed::WatchParams> params =
       feed::ResolveWatchRequest(parsed, feed_.min_progress_interval());
-  if (!params.ok()) return new RejectedWatch(params.status());
+  if (!params.ok()) return new feed::RefusedWatch(params.status());
   return feed_.Watch(params->start_revision, params->view,
                      params->progress_interval);
 }

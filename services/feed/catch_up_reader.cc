@@ -1,7 +1,6 @@
 #include "services/feed/catch_up_reader.h"
 
-#include "absl/strings/str_cat.h"
-#include "services/grpc_status.h"
+#include "services/feed/feed_errors.h"
 #include "services/issue_view.h"
 
 namespace importai::services::feed {
@@ -93,11 +92,7 @@ std::vector<CatchUpReader::Delivery> CatchUpReader::Read(const Key& key) {
     return answered;
   }
   if (entries->empty() || entries->front().revision() != revision) {
-    AnswerLocked(key,
-                 absl::OutOfRangeError(absl::StrCat(
-                     "start_revision: revision ", revision,
-                     " is no longer retained; the oldest available is ",
-                     store_.OldestRevision())),
+    AnswerLocked(key, NoLongerRetainedError(revision, store_.OldestRevision()),
                  &answered);
     return answered;
   }

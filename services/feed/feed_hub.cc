@@ -2,21 +2,11 @@
 
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/feed/feed_errors.h"
 #include "services/feed/watch_subscriber.h"
 
 namespace importai::services::feed {
-namespace {
-
-// A stream refused before it started.
-class RefusedWatch final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
- public:
-  explicit RefusedWatch(const grpc::Status& status) { Finish(status); }
-  void OnDone() override { delete this; }
-};
-
-}  // namespace
 
 FeedHub::FeedHub(storage::ArchiveStore* store, FeedOptions options)
     : store_(*store),
@@ -56,24 +46,15 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* FeedHub::Watch(
   {
     absl::MutexLock lock(&mu_);
     if (shutting_down_) {
-      return new RefusedWatch(grpc::Status(
-          grpc::StatusCode::UNAVAILABLE, "server is shutting down; reconnect"));
+      return new RefusedWatch(ShuttingDownError());
     }
     if (live_.size() >= options_.max_subscribers) {
       return new RefusedWatch(
-          grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                       absl::StrCat("too many subscribers: the server allows ",
-                                    options_.max_subscribers,
-                                    " open WatchIssues streams; retry later")));
+          TooManySubscribersError(options_.max_subscribers));
     }
     const int64_t oldest = store_.OldestRevision();
     if (start_revision > 0 && start_revision < oldest) {
-      return new RefusedWatch(grpc::Status(
-          grpc::StatusCode::OUT_OF_RANGE,
-          absl::StrCat("start_revision: ", start_revision,
-                       " is older than the retained history; the oldest "
-                       "available revision is ",
-                       oldest)));
+      return new RefusedWatch(NoLongerRetainedError(start_revision, oldest));
     }
     const int64_t next = start_revision > 0 ? start_revision : head_ + 1;
     subscriber =

@@ -60,6 +60,12 @@ struct Lookup {
 //
 // Thread-safe. Must outlive every stream it created: call Shutdown(), then
 // stop the gRPC server, then destroy it.
+//
+// Lock order: the store's write lock (Publish runs under it), then
+// WatchSubscriber::mu_, then FeedHub::mu_, then CatchUpReader::mu_, then
+// MemoryBudget::mu_. Nothing holding FeedHub::mu_ calls the store (beyond
+// its atomic revision reads) or a subscriber: wake-ups, timers and catch-up
+// answers reach subscribers with no hub or reader lock held.
 class FeedHub {
  public:
   FeedHub(storage::ArchiveStore* store, FeedOptions options);
@@ -81,7 +87,8 @@ class FeedHub {
   // Number of open streams.
   size_t subscriber_count() ABSL_LOCKS_EXCLUDED(mu_);
 
-  // For subscribers. --------------------------------------------------------
+  // For WatchSubscriber only (REQUIRES: called from a stream this hub
+  // created, without the hub's lock). ----------------------------------------
   Lookup Find(int64_t revision, v1::IssueView view) ABSL_LOCKS_EXCLUDED(mu_);
   // Queues `subscriber` to be pumped once `revision` is published. Returns
   // false, queuing nothing, if it already has been.

@@ -1,7 +1,7 @@
 #include "services/feed/watch_subscriber.h"
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/feed/feed_errors.h"
 #include "services/feed/feed_event.h"
 #include "services/feed/feed_hub.h"
 #include "services/grpc_status.h"
@@ -152,11 +152,7 @@ void WatchSubscriber::EndForShutdown() {
     absl::MutexLock lock(&mu_);
     resume_from = next_revision_;
   }
-  RequestFinish(grpc::Status(
-      grpc::StatusCode::UNAVAILABLE,
-      absl::StrCat("server is shutting down; reconnect and resume with "
-                   "start_revision ",
-                   resume_from)));
+  RequestFinish(ToGrpcStatus(ShuttingDownError(resume_from)));
 }
 
 void WatchSubscriber::RequestFinish(grpc::Status status) {

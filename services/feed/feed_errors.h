@@ -1,0 +1,33 @@
+#ifndef IMPORTAI_SERVICES_FEED_FEED_ERRORS_H_
+#define IMPORTAI_SERVICES_FEED_FEED_ERRORS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/server_callback.h"
+
+namespace importai::services::feed {
+
+// The feed's errors, each worded once; ToGrpcStatus converts them like every
+// other error.
+
+// OUT_OF_RANGE: `revision` is older than the log keeps.
+absl::Status NoLongerRetainedError(int64_t revision, int64_t oldest);
+// RESOURCE_EXHAUSTED: `limit` streams are open.
+absl::Status TooManySubscribersError(size_t limit);
+// UNAVAILABLE: the server is stopping; `resume_from` 0 when the stream has
+// not started.
+absl::Status ShuttingDownError(int64_t resume_from = 0);
+
+// A WatchIssues call ended with `status` before it started.
+class RefusedWatch final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  explicit RefusedWatch(const absl::Status& status);
+  void OnDone() override { delete this; }
+};
+
+}  // namespace importai::services::feed
+
+#endif  // IMPORTAI_SERVICES_FEED_FEED_ERRORS_H_
