@@ -10,6 +10,7 @@
 #include "common/testing/fixtures.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
+#include "common/testing/wait.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -26,6 +27,7 @@ namespace {
 using ::importai::testing::IsOk;
 using ::importai::testing::SampleIssueText;
 using ::importai::testing::StatusIs;
+using ::importai::testing::WaitUntil;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
@@ -140,11 +142,9 @@ TEST_F(KeepaliveTest, ASilentlyDeadPeerIsReapedWithItsStreams) {
   ASSERT_EQ(server_->feed().subscriber_count(), 1u);
 
   relay.Freeze();  // the peer's machine is gone; its socket never closes
-  for (int i = 0; i < 1000 && server_->feed().subscriber_count() > 0; ++i) {
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  EXPECT_EQ(server_->feed().subscriber_count(), 0u)
-      << "the server did not reap a peer that stopped answering pings";
+  EXPECT_TRUE(WaitUntil([&] {
+    return server_->feed().subscriber_count() == 0;
+  })) << "the server did not reap a peer that stopped answering pings";
   context.TryCancel();
 }
 
@@ -197,7 +197,7 @@ TEST(IngestDeadlineTest,
     EXPECT_THAT(services::Ingest(**store, first, IngestLimits{}, absl::Now()),
                 IsOk());
   });
-  while ((*store)->HeadRevision() == 0) absl::SleepFor(absl::Milliseconds(1));
+  ASSERT_TRUE(WaitUntil([&] { return (*store)->HeadRevision() == 1; }));
 
   const absl::Time deadline = absl::Now() + absl::Milliseconds(300);
   v1::IngestIssuesRequest late;
