@@ -62,6 +62,9 @@ ABSL_FLAG(int64_t, max_subscribers, 50'000,
 ABSL_FLAG(int64_t, feed_catch_up_budget_mb, 64,
           "memory for log events read for WatchIssues subscribers behind the "
           "live window, in MiB (past it, their reads wait)");
+ABSL_FLAG(absl::Duration, feed_stall_timeout, absl::Seconds(30),
+          "when catch-up reads have waited this long for the budget, end the "
+          "WatchIssues streams that have held a catch-up event unsent as long");
 ABSL_FLAG(absl::Duration, min_progress_interval,
           importai::kDefaultMinProgressInterval,
           "shortest WatchIssues progress_interval a client may ask for");
@@ -101,6 +104,7 @@ constexpr const char* kFlagNames[] = {"listen",
                                       "tls_client_ca",
                                       "max_subscribers",
                                       "feed_catch_up_budget_mb",
+                                      "feed_stall_timeout",
                                       "min_progress_interval",
                                       "max_streams_per_connection",
                                       "keepalive_time",
@@ -224,6 +228,10 @@ int main(int argc, char** argv) {
   }
   options.feed.catch_up.budget_bytes = static_cast<size_t>(catch_up_budget_mb)
                                        << 20;
+  options.feed.catch_up.stall_timeout = absl::GetFlag(FLAGS_feed_stall_timeout);
+  if (options.feed.catch_up.stall_timeout <= absl::ZeroDuration()) {
+    return Fail("--feed_stall_timeout: must be above 0");
+  }
   options.feed.min_progress_interval =
       absl::GetFlag(FLAGS_min_progress_interval);
   if (options.feed.min_progress_interval <= absl::ZeroDuration() ||

@@ -148,7 +148,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* ArchiveServiceImpl::WatchIssues(
   absl::StatusOr<feed::WatchParams> params =
       feed::ResolveWatchRequest(parsed, feed_.min_progress_interval());
   if (!params.ok()) return new feed::RefusedWatch(params.status());
-  return feed_.Watch(params->start_revision, params->view,
+  return feed_.Watch(context, params->start_revision, params->view,
                      params->progress_interval);
 }
 

@@ -1,14 +1,18 @@
 #include "services/feed/catch_up_reader.h"
 
+#include <algorithm>
+
+#include "absl/time/clock.h"
 #include "services/feed/feed_errors.h"
 #include "services/issue_view.h"
 
 namespace importai::services::feed {
 
 CatchUpReader::CatchUpReader(storage::ArchiveStore* store,
-                             CatchUpOptions options)
+                             CatchUpOptions options, EndStalled end_stalled)
     : store_(*store),
       options_(options),
+      end_stalled_(std::move(end_stalled)),
       budget_(std::make_shared<MemoryBudget>(options.budget_bytes)) {
   thread_ = std::thread([this] { Run(); });
 }
@@ -43,7 +47,7 @@ std::optional<grpc::Slice> CatchUpReader::Get(
     return cached->second;
   }
   if (stop_) return std::nullopt;  // shutting down: streams end anyway
-  std::vector<std::shared_ptr<CatchUpWaiter>>& waiting = waiters_[key];
+  std::vector<std::weak_ptr<CatchUpWaiter>>& waiting = waiters_[key];
   // The first one asks for the read; the others share it.
   if (waiting.empty()) {
     queue_.push_back(key);
@@ -62,13 +66,40 @@ void CatchUpReader::Run() {
       if (stop_) return;
       key = queue_.front();
       queue_.pop_front();
-      // An earlier batch may have answered everyone who asked.
+      // An earlier batch may have answered everyone who asked, or they
+      // may all have gone.
       auto waiting = waiters_.find(key);
       if (waiting == waiters_.end()) continue;
+      if (std::all_of(waiting->second.begin(), waiting->second.end(),
+                      [](const auto& waiter) { return waiter.expired(); })) {
+        waiters_.erase(waiting);
+        continue;
+      }
       EvictLocked();
     }
-    if (!budget_->WaitForRoom(options_.batch_bytes)) return;
+    if (!WaitForRoom()) return;
     for (auto& [waiter, event] : Read(key)) waiter->OnCatchUp(std::move(event));
+  }
+}
+
+bool CatchUpReader::WaitForRoom() {
+  for (;;) {
+    switch (
+        budget_->WaitForRoom(options_.batch_bytes, options_.stall_timeout)) {
+      case MemoryBudget::Wait::kRoom:
+        return true;
+      case MemoryBudget::Wait::kCancelled:
+        return false;
+      case MemoryBudget::Wait::kTimedOut: {
+        // Whoever has held an unsent event this long is not reading: end
+        // enough of them, the longest stalled first, to make room.
+        const size_t held = budget_->held();
+        const size_t over = held + options_.batch_bytes - budget_->limit();
+        end_stalled_(absl::Now() - options_.stall_timeout,
+                     std::min(held, over));
+        break;
+      }
+    }
   }
 }
 
@@ -85,18 +116,20 @@ std::vector<CatchUpReader::Delivery> CatchUpReader::Read(const Key& key) {
   absl::StatusOr<std::vector<v1::WatchIssuesResponse>> entries =
       store_.ReadRevisions(revision, options_.batch);
   std::vector<Delivery> answered;
-  absl::MutexLock lock(&mu_);
-  ++reads_;
-  if (!entries.ok()) {
-    AnswerLocked(key, entries.status(), &answered);
+  if (!entries.ok() || entries->empty() ||
+      entries->front().revision() != revision) {
+    absl::Status failed =
+        !entries.ok() ? entries.status()
+                      : NoLongerRetainedError(revision, store_.OldestRevision(),
+                                              /*requested_start=*/false);
+    absl::MutexLock lock(&mu_);
+    ++reads_;
+    AnswerLocked(key, failed, &answered);
     return answered;
   }
-  if (entries->empty() || entries->front().revision() != revision) {
-    AnswerLocked(key, NoLongerRetainedError(revision, store_.OldestRevision()),
-                 &answered);
-    return answered;
-  }
+  // Serialized before taking the lock, which Get's callers wait on.
   // Bounded in bytes too; entries left out are read when their turn comes.
+  std::vector<std::pair<Key, grpc::Slice>> events;
   size_t batch_bytes = 0;
   for (v1::WatchIssuesResponse& entry : *entries) {
     if (batch_bytes > 0 && batch_bytes >= options_.batch_bytes) break;
@@ -104,7 +137,11 @@ std::vector<CatchUpReader::Delivery> CatchUpReader::Read(const Key& key) {
     grpc::Slice event =
         MemoryBudget::ChargedSlice(budget_, entry.SerializeAsString());
     batch_bytes += event.size();
-    const Key read(view, entry.revision());
+    events.emplace_back(Key(view, entry.revision()), std::move(event));
+  }
+  absl::MutexLock lock(&mu_);
+  ++reads_;
+  for (auto& [read, event] : events) {
     if (cache_.emplace(read, event).second) cache_order_.push_back(read);
     AnswerLocked(read, event, &answered);
   }
@@ -116,8 +153,9 @@ void CatchUpReader::AnswerLocked(const Key& key,
                                  std::vector<Delivery>* out) {
   auto waiting = waiters_.find(key);
   if (waiting == waiters_.end()) return;
-  for (auto& waiter : waiting->second)
-    out->emplace_back(std::move(waiter), event);
+  for (const auto& weak : waiting->second) {
+    if (auto waiter = weak.lock()) out->emplace_back(std::move(waiter), event);
+  }
   waiters_.erase(waiting);
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "grpcpp/support/slice.h"
 #include "importai/v1/resources.pb.h"
 #include "services/feed/memory_budget.h"
@@ -28,6 +30,9 @@ struct CatchUpOptions {
   // One read: at most this many entries and, past the first, these bytes.
   int batch = 16;
   size_t batch_bytes = 256 << 10;
+  // How long a read may wait for room before the streams holding catch-up
+  // bytes unsent since then are ended (--feed_stall_timeout).
+  absl::Duration stall_timeout = absl::Seconds(30);
 };
 
 // Told the event at the revision it asked for, or why there is none.
@@ -46,10 +51,20 @@ class CatchUpWaiter {
 // reference is gone (cache, a subscriber's write, gRPC's transport): a
 // client that opens streams at old revisions and never reads pins at most
 // the budget, plus the one event that crosses it. A read waits until its
-// batch fits (dropping the cache first); nothing fails.
+// batch fits (dropping the cache first); when it has waited stall_timeout,
+// `end_stalled` is asked to end enough of the streams that have held
+// catch-up bytes unsent for that long, so such a client cannot starve the
+// others.
 class CatchUpReader {
  public:
-  CatchUpReader(storage::ArchiveStore* store, CatchUpOptions options);
+  // Ends streams whose catch-up write started before the given time and has
+  // not completed, the longest stalled first, until they held the given
+  // number of bytes.
+  using EndStalled =
+      std::function<void(absl::Time started_before, size_t bytes_to_free)>;
+
+  CatchUpReader(storage::ArchiveStore* store, CatchUpOptions options,
+                EndStalled end_stalled);
   ~CatchUpReader();
 
   // The event at `revision` in `view`, if a recent read holds it. Otherwise
@@ -78,6 +93,9 @@ class CatchUpReader {
   void Run() ABSL_LOCKS_EXCLUDED(mu_);
   // Drops cached events, oldest first, until a read fits the budget.
   void EvictLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Waits until a read fits, ending stalled streams when it takes long;
+  // false once stopped.
+  bool WaitForRoom();
   // Reads from `key` on, caches what it read and answers the waiters.
   std::vector<Delivery> Read(const Key& key) ABSL_LOCKS_EXCLUDED(mu_);
   void AnswerLocked(const Key& key, const absl::StatusOr<grpc::Slice>& event,
@@ -86,12 +104,14 @@ class CatchUpReader {
 
   storage::ArchiveStore& store_;
   const CatchUpOptions options_;
+  const EndStalled end_stalled_;
   // Shared with every slice read, which releases its bytes when freed.
   const std::shared_ptr<MemoryBudget> budget_;
 
   absl::Mutex mu_;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  std::map<Key, std::vector<std::shared_ptr<CatchUpWaiter>>> waiters_
+  // Weak: a stream that ends while it waits is not kept, nor read for.
+  std::map<Key, std::vector<std::weak_ptr<CatchUpWaiter>>> waiters_
       ABSL_GUARDED_BY(mu_);
   std::deque<Key> queue_ ABSL_GUARDED_BY(mu_);
   std::map<Key, grpc::Slice> cache_ ABSL_GUARDED_BY(mu_);

@@ -57,6 +57,8 @@ TEST_F(FeedTest, CatchUpHoldsNoMoreThanItsBudgetWhileStreamsStall) {
   options.feed.catch_up.budget_bytes = 12 << 10;  // some 8 sample events
   options.feed.catch_up.batch = 2;
   options.feed.catch_up.batch_bytes = 2 << 10;
+  // Nothing is ended for stalling here: all must come through in the end.
+  options.feed.catch_up.stall_timeout = absl::InfiniteDuration();
   StartServer(options);
   constexpr int kIssues = 60;
   IngestMany(2000, kIssues);
@@ -95,6 +97,80 @@ TEST_F(FeedTest, CatchUpHoldsNoMoreThanItsBudgetWhileStreamsStall) {
   }
   EXPECT_LE(reader.peak_held_bytes(),
             options.feed.catch_up.budget_bytes + largest);
+}
+
+TEST_F(FeedTest, StreamsThatStallOnCatchUpAreEndedSoOthersCatchUp) {
+  ServerOptions options = Options();
+  options.feed.window_bytes = 1;
+  options.feed.catch_up.budget_bytes = 12 << 10;
+  options.feed.catch_up.batch = 2;
+  options.feed.catch_up.batch_bytes = 2 << 10;
+  options.feed.catch_up.stall_timeout = absl::Milliseconds(200);
+  StartServer(options);
+  constexpr int kIssues = 60;
+  IngestMany(5000, kIssues);
+  auto narrow = NarrowChannel(server_->address());
+  auto narrow_stub = v1::ArchiveService::NewStub(narrow);
+  std::vector<std::unique_ptr<Watcher>> stalled;
+  for (int s = 0; s < 40; ++s) {
+    stalled.push_back(std::make_unique<Watcher>(*narrow_stub, 1 + s));
+  }
+  const feed::CatchUpReader& reader = server_->feed().catch_up();
+  ASSERT_TRUE(WaitUntil([&] {
+    return reader.held_bytes() + options.feed.catch_up.batch_bytes >
+           options.feed.catch_up.budget_bytes;
+  }));
+
+  // A subscriber that reads gets everything, though the budget was full.
+  // (Should a loaded machine stall even its writes that long, it is ended
+  // too, and resumes where it was, as clients do.)
+  std::vector<int64_t> read;
+  while (read.empty() || read.back() < kIssues) {
+    Watcher reading(*archive_, read.empty() ? 1 : read.back() + 1);
+    std::vector<int64_t> more = reading.ReadThrough(kIssues);
+    if (more.empty()) {
+      ASSERT_EQ(reading.Finish().error_code(), grpc::StatusCode::CANCELLED);
+    }
+    read.insert(read.end(), more.begin(), more.end());
+  }
+  EXPECT_EQ(read, Range(1, kIssues));
+
+  // Because streams that held their events unread were ended (CANCELLED),
+  // after what they had been sent, in order; the others are whole.
+  int ended = 0;
+  for (int s = 0; s < static_cast<int>(stalled.size()); ++s) {
+    const std::vector<int64_t> seen = stalled[s]->ReadThrough(kIssues);
+    if (seen.empty() || seen.back() < kIssues) {
+      ++ended;
+      EXPECT_EQ(stalled[s]->Finish().error_code(), grpc::StatusCode::CANCELLED);
+      if (!seen.empty()) EXPECT_EQ(seen, Range(1 + s, seen.back()));
+    } else {
+      EXPECT_EQ(seen, Range(1 + s, kIssues));
+      stalled[s]->Cancel();
+      stalled[s]->Finish();
+    }
+  }
+  EXPECT_GT(ended, 0);
+}
+
+TEST(MemoryBudgetTest, ChargesBytesUntilTheirLastReferenceIsGone) {
+  auto budget = std::make_shared<feed::MemoryBudget>(100);
+  grpc::Slice slice =
+      feed::MemoryBudget::ChargedSlice(budget, std::string(60, 'x'));
+  EXPECT_EQ(budget->held(), 60u);
+  grpc::ByteBuffer sending(&slice, 1);  // as a write holds it
+  slice = grpc::Slice();
+  EXPECT_EQ(budget->held(), 60u);
+  EXPECT_EQ(budget->WaitForRoom(50, absl::ZeroDuration()),
+            feed::MemoryBudget::Wait::kTimedOut);
+  sending.Clear();
+  EXPECT_EQ(budget->held(), 0u);
+  EXPECT_EQ(budget->peak(), 60u);
+  EXPECT_EQ(budget->WaitForRoom(50, absl::ZeroDuration()),
+            feed::MemoryBudget::Wait::kRoom);
+  budget->Cancel();
+  EXPECT_EQ(budget->WaitForRoom(500, absl::InfiniteDuration()),
+            feed::MemoryBudget::Wait::kCancelled);
 }
 
 TEST_F(FeedTest, SubscribersAtOneRevisionShareEachRead) {
@@ -189,6 +265,10 @@ TEST_F(FeedTest, OneConnectionOpensNoMoreStreamsThanItsLimit) {
     Watcher queued(*crowded_stub, 0);
     fourth_opening = queued.Next();
   });
+  absl::Cleanup join_fourth = [&] {
+    for (auto& watcher : admitted) watcher->Cancel();
+    fourth.join();
+  };
   // A stream on another connection is served: the server is not stuck...
   Watcher elsewhere(*archive_, 0);
   ASSERT_TRUE(elsewhere.Next().has_value());
@@ -197,7 +277,7 @@ TEST_F(FeedTest, OneConnectionOpensNoMoreStreamsThanItsLimit) {
   // A closed stream makes room for it.
   admitted.front()->Cancel();
   admitted.front()->Finish();
-  fourth.join();
+  std::move(join_fourth).Invoke();
   ASSERT_TRUE(fourth_opening.has_value());
   EXPECT_EQ(fourth_opening->type(), v1::EVENT_TYPE_PROGRESS);
 }

@@ -5,10 +5,12 @@
 
 namespace importai::services::feed {
 
-absl::Status NoLongerRetainedError(int64_t revision, int64_t oldest) {
+absl::Status NoLongerRetainedError(int64_t revision, int64_t oldest,
+                                   bool requested_start) {
   return absl::OutOfRangeError(absl::StrCat(
-      "start_revision: revision ", revision,
-      " is no longer retained; the oldest available revision is ", oldest));
+      requested_start ? "start_revision: revision " : "revision ", revision,
+      " is no longer retained; the oldest available revision is ", oldest,
+      requested_start ? "" : "; resume from there, or read the issues whole"));
 }
 
 absl::Status TooManySubscribersError(size_t limit) {

@@ -13,8 +13,10 @@ namespace importai::services::feed {
 // The feed's errors, each worded once; ToGrpcStatus converts them like every
 // other error.
 
-// OUT_OF_RANGE: `revision` is older than the log keeps.
-absl::Status NoLongerRetainedError(int64_t revision, int64_t oldest);
+// OUT_OF_RANGE: `revision`, the start asked for or the next one a stream
+// needs, is older than the log keeps.
+absl::Status NoLongerRetainedError(int64_t revision, int64_t oldest,
+                                   bool requested_start);
 // RESOURCE_EXHAUSTED: `limit` streams are open.
 absl::Status TooManySubscribersError(size_t limit);
 // UNAVAILABLE: the server is stopping; `resume_from` 0 when the stream has

@@ -1,5 +1,6 @@
 #include "services/feed/feed_hub.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/time/clock.h"
@@ -11,7 +12,10 @@ namespace importai::services::feed {
 FeedHub::FeedHub(storage::ArchiveStore* store, FeedOptions options)
     : store_(*store),
       options_(std::move(options)),
-      catch_up_(store, options_.catch_up) {
+      catch_up_(store, options_.catch_up,
+                [this](absl::Time started_before, size_t bytes_to_free) {
+                  EndStalledCatchUps(started_before, bytes_to_free);
+                }) {
   {
     absl::MutexLock lock(&mu_);
     head_ = store_.HeadRevision();
@@ -40,8 +44,8 @@ FeedHub::~FeedHub() {
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* FeedHub::Watch(
-    int64_t start_revision, v1::IssueView view,
-    absl::Duration progress_interval) {
+    grpc::CallbackServerContext* context, int64_t start_revision,
+    v1::IssueView view, absl::Duration progress_interval) {
   std::shared_ptr<WatchSubscriber> subscriber;
   {
     absl::MutexLock lock(&mu_);
@@ -54,11 +58,12 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* FeedHub::Watch(
     }
     const int64_t oldest = store_.OldestRevision();
     if (start_revision > 0 && start_revision < oldest) {
-      return new RefusedWatch(NoLongerRetainedError(start_revision, oldest));
+      return new RefusedWatch(NoLongerRetainedError(start_revision, oldest,
+                                                    /*requested_start=*/true));
     }
     const int64_t next = start_revision > 0 ? start_revision : head_ + 1;
-    subscriber =
-        std::make_shared<WatchSubscriber>(this, next, view, progress_interval);
+    subscriber = std::make_shared<WatchSubscriber>(this, context, next, view,
+                                                   progress_interval);
     // Adopted before a Shutdown() can see it, so finishing it early still
     // ends with OnDone() dropping the last self-reference.
     subscriber->Adopt();
@@ -75,16 +80,44 @@ v1::FeedInfo FeedHub::Info() {
   return info;
 }
 
-void FeedHub::Shutdown() {
+std::vector<std::shared_ptr<WatchSubscriber>> FeedHub::LiveSubscribers() {
   std::vector<std::shared_ptr<WatchSubscriber>> open;
+  absl::MutexLock lock(&mu_);
+  for (auto& [raw, weak] : live_) {
+    if (auto subscriber = weak.lock()) open.push_back(std::move(subscriber));
+  }
+  return open;
+}
+
+void FeedHub::Shutdown() {
   {
     absl::MutexLock lock(&mu_);
     shutting_down_ = true;
-    for (auto& [raw, weak] : live_) {
-      if (auto subscriber = weak.lock()) open.push_back(std::move(subscriber));
+  }
+  for (auto& subscriber : LiveSubscribers()) subscriber->EndForShutdown();
+}
+
+void FeedHub::EndStalledCatchUps(absl::Time started_before,
+                                 size_t bytes_to_free) {
+  struct Stalled {
+    absl::Time since;
+    size_t bytes;
+    std::shared_ptr<WatchSubscriber> subscriber;
+  };
+  std::vector<Stalled> stalled;
+  for (auto& subscriber : LiveSubscribers()) {
+    if (auto held = subscriber->StalledCatchUp(started_before)) {
+      stalled.push_back({held->first, held->second, std::move(subscriber)});
     }
   }
-  for (auto& subscriber : open) subscriber->EndForShutdown();
+  std::sort(
+      stalled.begin(), stalled.end(),
+      [](const Stalled& a, const Stalled& b) { return a.since < b.since; });
+  size_t freed = 0;
+  for (const Stalled& one : stalled) {
+    if (freed >= bytes_to_free) break;
+    if (one.subscriber->EndIfStalled(started_before)) freed += one.bytes;
+  }
 }
 
 size_t FeedHub::window_bytes() {

@@ -76,8 +76,9 @@ class FeedHub {
   // UNAVAILABLE when shutting down) finish the
   // stream at once.
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Watch(
-      int64_t start_revision, v1::IssueView view,
-      absl::Duration progress_interval) ABSL_LOCKS_EXCLUDED(mu_);
+      grpc::CallbackServerContext* context, int64_t start_revision,
+      v1::IssueView view, absl::Duration progress_interval)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   v1::FeedInfo Info() ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -108,6 +109,11 @@ class FeedHub {
   void Publish(const std::vector<storage::CommittedEntry>& committed)
       ABSL_LOCKS_EXCLUDED(mu_);
   void RunWorker() ABSL_LOCKS_EXCLUDED(mu_);
+  std::vector<std::shared_ptr<WatchSubscriber>> LiveSubscribers()
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // The catch-up reader's EndStalled.
+  void EndStalledCatchUps(absl::Time started_before, size_t bytes_to_free)
+      ABSL_LOCKS_EXCLUDED(mu_);
   bool WorkerHasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   storage::ArchiveStore& store_;

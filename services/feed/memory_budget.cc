@@ -24,13 +24,16 @@ size_t MemoryBudget::peak() const {
   return peak_;
 }
 
-bool MemoryBudget::WaitForRoom(size_t wanted) {
+MemoryBudget::Wait MemoryBudget::WaitForRoom(size_t wanted,
+                                             absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
   auto room = [this, wanted]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return cancelled_ || held_ == 0 || held_ + wanted <= limit_;
   };
-  mu_.Await(absl::Condition(&room));
-  return !cancelled_;
+  if (!mu_.AwaitWithTimeout(absl::Condition(&room), timeout)) {
+    return Wait::kTimedOut;
+  }
+  return cancelled_ ? Wait::kCancelled : Wait::kRoom;
 }
 
 void MemoryBudget::Cancel() {

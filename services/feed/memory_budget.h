@@ -7,6 +7,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "grpcpp/support/slice.h"
 
 namespace importai::services::feed {
@@ -20,10 +21,12 @@ class MemoryBudget {
   size_t held() const ABSL_LOCKS_EXCLUDED(mu_);
   size_t peak() const ABSL_LOCKS_EXCLUDED(mu_);
 
+  enum class Wait { kRoom, kTimedOut, kCancelled };
   // Blocks until `wanted` more bytes fit under the limit, or nothing is
-  // held (so a limit below `wanted` still lets one through); false once
-  // Cancel() was called.
-  bool WaitForRoom(size_t wanted) ABSL_LOCKS_EXCLUDED(mu_);
+  // held (so a limit below `wanted` still lets one through), for at most
+  // `timeout`; kCancelled once Cancel() was called.
+  Wait WaitForRoom(size_t wanted, absl::Duration timeout)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // Wakes and fails every WaitForRoom, now and later.
   void Cancel() ABSL_LOCKS_EXCLUDED(mu_);
 

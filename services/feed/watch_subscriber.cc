@@ -1,17 +1,21 @@
 #include "services/feed/watch_subscriber.h"
 
 #include "absl/time/clock.h"
+#include "grpcpp/server_context.h"
 #include "services/feed/feed_errors.h"
 #include "services/feed/feed_event.h"
 #include "services/feed/feed_hub.h"
 #include "services/grpc_status.h"
+#include "services/observability/log.h"
 
 namespace importai::services::feed {
 
-WatchSubscriber::WatchSubscriber(FeedHub* hub, int64_t next_revision,
-                                 v1::IssueView view,
+WatchSubscriber::WatchSubscriber(FeedHub* hub,
+                                 grpc::CallbackServerContext* context,
+                                 int64_t next_revision, v1::IssueView view,
                                  absl::Duration progress_interval)
     : hub_(hub),
+      context_(context),
       view_(view),
       progress_interval_(progress_interval),
       next_revision_(next_revision) {}
@@ -61,7 +65,7 @@ WatchSubscriber::Step WatchSubscriber::NextStepLocked() {
     absl::StatusOr<grpc::Slice> event = std::move(*caught_up_);
     caught_up_.reset();
     if (!event.ok()) return FinishLocked(ToGrpcStatus(event.status()));
-    return WriteEventLocked(*std::move(event));
+    return WriteCatchUpLocked(*std::move(event));
   }
   Lookup found = hub_->Find(next_revision_, view_);
   switch (found.kind) {
@@ -82,7 +86,7 @@ WatchSubscriber::Step WatchSubscriber::CatchUpLocked() {
   if (catch_up_pending_) return Step();
   std::optional<grpc::Slice> event =
       hub_->catch_up().Get(next_revision_, view_, shared_from_this());
-  if (event) return WriteEventLocked(*std::move(event));
+  if (event) return WriteCatchUpLocked(*std::move(event));
   catch_up_pending_ = true;
   return Step();
 }
@@ -99,6 +103,50 @@ void WatchSubscriber::OnCatchUp(absl::StatusOr<grpc::Slice> event) {
 WatchSubscriber::Step WatchSubscriber::WriteEventLocked(grpc::Slice bytes) {
   ++next_revision_;
   return WriteLocked(std::move(bytes));
+}
+
+WatchSubscriber::Step WatchSubscriber::WriteCatchUpLocked(grpc::Slice bytes) {
+  catch_up_write_started_ = absl::Now();
+  return WriteEventLocked(std::move(bytes));
+}
+
+std::optional<std::pair<absl::Time, size_t>> WatchSubscriber::StalledCatchUp(
+    absl::Time started_before) {
+  absl::MutexLock lock(&mu_);
+  if (finished_ || !catch_up_write_started_ ||
+      *catch_up_write_started_ >= started_before) {
+    return std::nullopt;
+  }
+  return std::make_pair(*catch_up_write_started_, out_.Length());
+}
+
+bool WatchSubscriber::EndIfStalled(absl::Time started_before) {
+  // context_mu_ first, so OnDone (and the context's end) cannot come
+  // between the check and the cancel; gRPC may run OnDone inline within
+  // the cancel, on this thread.
+  absl::MutexLock context_lock(&context_mu_);
+  if (context_ == nullptr) return false;
+  int64_t revision = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    if (finished_ || !catch_up_write_started_ ||
+        *catch_up_write_started_ >= started_before) {
+      return false;
+    }
+    catch_up_write_started_.reset();  // cancelled once
+    revision = next_revision_ - 1;
+  }
+  log::Write(log::Level::kWarning, "ended a stalled WatchIssues stream",
+             {{"revision", revision},
+              {"reason",
+               "it held a catch-up event unsent while other "
+               "subscribers waited for the catch-up budget"}});
+  // Finish would wait for the write the client never takes; a cancel ends
+  // it (the client sees CANCELLED and resumes from its last revision + 1).
+  cancelling_thread_.store(std::this_thread::get_id());
+  context_->TryCancel();
+  cancelling_thread_.store(std::thread::id());
+  return true;
 }
 
 WatchSubscriber::Step WatchSubscriber::WriteLocked(grpc::Slice bytes) {
@@ -126,8 +174,9 @@ void WatchSubscriber::OnProgressTimer() {
     absl::MutexLock lock(&mu_);
     if (finished_) return;
     const absl::Time now = absl::Now();
-    if (write_in_flight_ || now < progress_due_) {
-      // Not idle: the write in flight (or the last one) moved the deadline.
+    if (write_in_flight_ || finish_after_write_ || now < progress_due_) {
+      // Not idle: the write in flight (or the last one) moved the deadline,
+      // or the stream is to finish (Pump below does it).
       rearm = write_in_flight_ ? now + progress_interval_ : progress_due_;
     } else {
       Lookup found = hub_->Find(next_revision_, view_);
@@ -172,6 +221,7 @@ void WatchSubscriber::OnWriteDone(bool ok) {
   {
     absl::MutexLock lock(&mu_);
     write_in_flight_ = false;
+    catch_up_write_started_.reset();
     out_.Clear();
   }
   if (!ok) {
@@ -187,6 +237,13 @@ void WatchSubscriber::OnCancel() {
 }
 
 void WatchSubscriber::OnDone() {
+  if (cancelling_thread_.load() == std::this_thread::get_id()) {
+    context_ =
+        nullptr;  // inline in EndIfStalled's cancel, which holds the lock
+  } else {
+    absl::MutexLock lock(&context_mu_);
+    context_ = nullptr;
+  }
   hub_->Unregister(this);
   std::shared_ptr<WatchSubscriber> last = std::move(self_);
   // `last` may be the final reference: nothing touches members after this.

@@ -1,9 +1,11 @@
 #ifndef IMPORTAI_SERVICES_FEED_WATCH_SUBSCRIBER_H_
 #define IMPORTAI_SERVICES_FEED_WATCH_SUBSCRIBER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
@@ -36,7 +38,8 @@ class WatchSubscriber final
       public CatchUpWaiter,
       public std::enable_shared_from_this<WatchSubscriber> {
  public:
-  WatchSubscriber(FeedHub* hub, int64_t next_revision, v1::IssueView view,
+  WatchSubscriber(FeedHub* hub, grpc::CallbackServerContext* context,
+                  int64_t next_revision, v1::IssueView view,
                   absl::Duration progress_interval);
 
   // Takes the self-reference that keeps the stream alive until OnDone().
@@ -48,6 +51,15 @@ class WatchSubscriber final
   void OnProgressTimer() ABSL_LOCKS_EXCLUDED(mu_);
   // Ends the stream with UNAVAILABLE, naming the revision to resume from.
   void EndForShutdown() ABSL_LOCKS_EXCLUDED(mu_);
+  // Cancels the call if a catch-up event's write started before
+  // `started_before` and is still in flight: the client is not reading, and
+  // the bytes it pins keep other subscribers' catch-up reads waiting.
+  // True if it did.
+  bool EndIfStalled(absl::Time started_before) ABSL_LOCKS_EXCLUDED(mu_);
+  // When its catch-up write in flight started, if before `started_before`,
+  // and the bytes it holds.
+  std::optional<std::pair<absl::Time, size_t>> StalledCatchUp(
+      absl::Time started_before) ABSL_LOCKS_EXCLUDED(mu_);
   // The catch-up read it waited for: the event at next_revision_, or why
   // there is none.
   void OnCatchUp(absl::StatusOr<grpc::Slice> event) override
@@ -55,7 +67,8 @@ class WatchSubscriber final
 
   void OnWriteDone(bool ok) override ABSL_LOCKS_EXCLUDED(mu_);
   void OnCancel() override ABSL_LOCKS_EXCLUDED(mu_);
-  void OnDone() override;
+  // Holds context_mu_ unless called within EndIfStalled's cancel.
+  void OnDone() override ABSL_NO_THREAD_SAFETY_ANALYSIS;
 
  private:
   // What Pump decided under mu_, carried out after releasing it.
@@ -71,6 +84,8 @@ class WatchSubscriber final
   Step CatchUpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Writes the event at next_revision_ and moves past it.
   Step WriteEventLocked(grpc::Slice bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The same, for an event the catch-up reader holds against its budget.
+  Step WriteCatchUpLocked(grpc::Slice bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Writes `bytes` and restarts the progress clock.
   Step WriteLocked(grpc::Slice bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Step FinishLocked(grpc::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -81,12 +96,19 @@ class WatchSubscriber final
   bool Carry(const Step& step);
 
   FeedHub* const hub_;
+  // Null from OnDone on, when gRPC is done with it. Taken before mu_.
+  absl::Mutex context_mu_;
+  grpc::CallbackServerContext* context_ ABSL_GUARDED_BY(context_mu_);
+  // The thread inside EndIfStalled's cancel, if any.
+  std::atomic<std::thread::id> cancelling_thread_{std::thread::id()};
   const v1::IssueView view_;
   const absl::Duration progress_interval_;
 
   absl::Mutex mu_;
   int64_t next_revision_ ABSL_GUARDED_BY(mu_);
   bool write_in_flight_ ABSL_GUARDED_BY(mu_) = false;
+  // When the write in flight started, if it sends a catch-up event.
+  std::optional<absl::Time> catch_up_write_started_ ABSL_GUARDED_BY(mu_);
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<grpc::Status> finish_after_write_ ABSL_GUARDED_BY(mu_);
   // A catch-up read asked for and not yet answered; its answer.
