@@ -70,8 +70,10 @@ case "$mode" in
       services_tests storage_tests cli_tests importai_tsan_absl_sync
     # ignore_noninstrumented_modules: races seen only through interceptors
     # (memcpy, new/delete...) called from Debian's uninstrumented libraries
-    # are theirs, not ours. fuzz/tsan.supp explains each suppression.
-    export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ignore_noninstrumented_modules=1 suppressions=$PWD/fuzz/tsan.supp"
+    # are theirs, not ours. fuzz/tsan.supp explains each suppression; they
+    # match a report by both its stacks, so history_size=7 (the most) keeps
+    # the earlier access's stack from being lost on busy tests.
+    export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ignore_noninstrumented_modules=1 history_size=7 suppressions=$PWD/fuzz/tsan.supp"
     run_tests() {
       local binary
       for binary in storage/storage_tests cmd/cli_tests services/services_tests; do
