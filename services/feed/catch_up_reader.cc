@@ -94,9 +94,10 @@ bool CatchUpReader::WaitForRoom() {
         // Whoever has held an unsent event this long is not reading: end
         // enough of them, the longest stalled first, to make room.
         const size_t held = budget_->held();
-        const size_t over = held + options_.batch_bytes - budget_->limit();
+        const size_t wanted = held + options_.batch_bytes;
+        if (wanted <= budget_->limit()) break;  // room came meanwhile
         end_stalled_(absl::Now() - options_.stall_timeout,
-                     std::min(held, over));
+                     std::min(held, wanted - budget_->limit()));
         break;
       }
     }
