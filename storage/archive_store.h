@@ -67,7 +67,21 @@ struct CommittedEntry {
   std::string bytes;  // `event`, serialized
 };
 
-// Called with the log entries of each committed write, in revision order.
+// A consistent view of every stored issue, as of one moment, for a new
+// replica to copy (ArchiveStore::OpenSnapshot). Not thread-safe.
+class IssueSnapshot {
+ public:
+  virtual ~IssueSnapshot() = default;
+  // The head revision the snapshot holds.
+  virtual int64_t revision() const = 0;
+  // The next stored issues, serialized, in key order: whole issues adding up
+  // to about `max_bytes` (at least one). Empty once every issue was returned.
+  virtual absl::StatusOr<std::vector<std::string>> Next(size_t max_bytes) = 0;
+};
+
+// Called with the log entries of each committed write, in revision order;
+// with none when the head jumped over revisions it has no entries for (a
+// replica finished loading a snapshot: HeadRevision() says where it is).
 using CommitListener =
     std::function<void(const std::vector<CommittedEntry>& committed)>;
 
@@ -180,6 +194,37 @@ class ArchiveStore {
   virtual absl::StatusOr<int64_t> CreateCheckpoint(const std::string& dir) = 0;
 
   virtual StorageStats Stats() = 0;
+
+  // Replication ------------------------------------------------------------
+  //
+  // A replica's store changes only through these, with the revisions, commit
+  // times and issues its primary wrote; the commit listener sees them as it
+  // sees WriteIssues.
+
+  // A consistent view of every issue and the head revision it holds, for a
+  // replica to copy while writes go on.
+  virtual absl::StatusOr<std::unique_ptr<IssueSnapshot>> OpenSnapshot() = 0;
+
+  // Applies feed events (CREATED or UPDATED, each with the whole issue) from
+  // a primary in one atomic, synced write: issue rows, search index,
+  // citations and log entries, with the primary's revisions and commit times.
+  // Events at or below the head are skipped, so applying one twice changes
+  // nothing. The rest must continue the head without a gap; otherwise
+  // FAILED_PRECONDITION naming the revisions, and nothing is stored.
+  // Returns the head after the write.
+  virtual absl::StatusOr<int64_t> ApplyEvents(
+      absl::Span<const v1::WatchIssuesResponse> events) = 0;
+
+  // Loading a snapshot: LoadSnapshotIssues once per batch of the snapshot's
+  // issues (each with its revision), then FinishSnapshotLoad with the
+  // snapshot's revision, which drops the whole revision log and makes that
+  // revision the head (the oldest retained becomes revision + 1). Until it
+  // has, SnapshotLoadPending() is true, across restarts: a load cut short
+  // must be started again. Each call is one atomic, synced write.
+  virtual absl::Status LoadSnapshotIssues(
+      absl::Span<const v1::Issue> issues) = 0;
+  virtual absl::Status FinishSnapshotLoad(int64_t revision) = 0;
+  virtual bool SnapshotLoadPending() = 0;
 
   // Installs the one listener told of every committed write (replacing any
   // earlier one). It runs on the writing thread while writes are held, right

@@ -15,9 +15,12 @@
 //   tales    : issue_key(n)                -> Tale
 //   log      : be64(revision)              -> WatchIssuesResponse
 //   default  : "head_revision"             -> be64(revision)
+//              "snapshot_load_pending"     -> "" while a replica loads one
 namespace importai::storage::keys {
 
 inline constexpr absl::string_view kHeadRevision = "head_revision";
+inline constexpr absl::string_view kSnapshotLoadPending =
+    "snapshot_load_pending";
 
 std::string IssueKey(int32_t number);
 std::string SectionKey(int32_t number, int32_t ordinal);

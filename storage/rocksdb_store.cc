@@ -18,6 +18,7 @@
 #include "storage/index/index_writer.h"
 #include "storage/index/search_executor.h"
 #include "storage/issue_merge.h"
+#include "storage/issue_rows.h"
 #include "storage/keys.h"
 #include "storage/rocksdb_status.h"
 
@@ -78,34 +79,6 @@ absl::string_view ToView(const rocksdb::Slice& slice) {
 
 google::protobuf::Timestamp ToTimestamp(absl::Time time) {
   return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
-}
-
-// Stages the rows of `issue` (and the removal of rows `previous` had that
-// `issue` no longer has) into `batch`.
-void StageIssueRows(const v1::Issue& issue, const std::string& issue_bytes,
-                    const v1::Issue* previous,
-                    rocksdb::ColumnFamilyHandle* issues,
-                    rocksdb::ColumnFamilyHandle* sections,
-                    rocksdb::ColumnFamilyHandle* tales,
-                    rocksdb::WriteBatch* batch) {
-  const int32_t number = issue.number();
-  batch->Put(issues, keys::IssueKey(number), issue_bytes);
-  for (const v1::Section& section : issue.sections()) {
-    batch->Put(sections, keys::SectionKey(number, section.ordinal()),
-               section.SerializeAsString());
-  }
-  if (previous != nullptr) {
-    for (const v1::Section& old : previous->sections()) {
-      if (old.ordinal() > issue.sections_size()) {
-        batch->Delete(sections, keys::SectionKey(number, old.ordinal()));
-      }
-    }
-  }
-  if (issue.has_tale()) {
-    batch->Put(tales, keys::IssueKey(number), issue.tale().SerializeAsString());
-  } else if (previous != nullptr && previous->has_tale()) {
-    batch->Delete(tales, keys::IssueKey(number));
-  }
 }
 
 }  // namespace
@@ -190,15 +163,32 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
   }
   // The log's first key is the oldest revision retention has left.
   int64_t oldest = head + 1;
+  absl::Status log_read;
   {
     std::unique_ptr<rocksdb::Iterator> first(
         db->NewIterator(rocksdb::ReadOptions(), handles[4]));
     first->SeekToFirst();
-    if (first->Valid()) keys::DecodeRevision(ToView(first->key()), &oldest);
+    if (first->Valid() &&
+        !keys::DecodeRevision(ToView(first->key()), &oldest)) {
+      log_read = absl::InternalError(absl::StrCat(
+          "data directory \"", dir, "\": corrupt revision log key"));
+    } else if (!first->status().ok()) {
+      log_read = FromRocksDb(first->status(), "read the revision log");
+    }
   }
+  if (!log_read.ok()) {
+    for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+    return log_read;
+  }
+  std::string unused;
+  const bool snapshot_load_pending =
+      db->Get(rocksdb::ReadOptions(), handles[0],
+              std::string(keys::kSnapshotLoadPending), &unused)
+          .ok();
   std::unique_ptr<RocksDbStore> store(new RocksDbStore(
       std::move(db), std::move(handles), db_options.statistics,
       std::move(error_events), head, oldest, options.issue_cache_bytes));
+  store->snapshot_load_pending_.store(snapshot_load_pending);
   IMPORTAI_RETURN_IF_ERROR(store->RebuildStaleIndex());
   return store;
 }
@@ -578,39 +568,81 @@ RocksDbStore::ReadRevisions(int64_t start, int limit) {
       "revision log");
 }
 
+absl::StatusOr<const v1::Issue*> RocksDbStore::StagedOrStored(
+    StagedWrite& write, int32_t number) {
+  auto staged = write.latest.find(number);
+  if (staged != write.latest.end()) return &staged->second;
+  absl::StatusOr<v1::Issue> stored = GetIssue(number);
+  if (absl::IsNotFound(stored.status())) return nullptr;
+  if (!stored.ok()) return stored.status();
+  return &write.latest.emplace(number, *std::move(stored)).first->second;
+}
+
+void RocksDbStore::StageIssue(StagedWrite& write, const v1::Issue* previous,
+                              const v1::Issue& issue) {
+  auto issue_bytes =
+      std::make_shared<const std::string>(issue.SerializeAsString());
+  StageIssueRows(issue, *issue_bytes, previous,
+                 {families_.issues, families_.sections, families_.tales},
+                 &write.batch);
+  if (previous != nullptr) write.index.Remove(*previous);
+  write.index.Add(issue);
+  write.written.emplace_back(issue.number(), std::move(issue_bytes));
+  // After the uses of `previous`, which may point at this very entry.
+  write.latest[issue.number()] = issue;
+}
+
+void RocksDbStore::StageChange(StagedWrite& write, const v1::Issue* previous,
+                               v1::WatchIssuesResponse event) {
+  StageIssue(write, previous, event.issue());
+  CommittedEntry& entry = write.committed.emplace_back();
+  entry.bytes = event.SerializeAsString();
+  write.batch.Put(families_.log, keys::RevisionKey(event.revision()),
+                  entry.bytes);
+  entry.event = std::move(event);
+}
+
+absl::Status RocksDbStore::CommitStaged(StagedWrite& write,
+                                        int64_t committed_head, int64_t head,
+                                        absl::Time deadline) {
+  IMPORTAI_RETURN_IF_ERROR(write.index.Finish(*db_));
+  write.batch.Put(families_.meta, std::string(keys::kHeadRevision),
+                  keys::RevisionKey(head));
+  // The last moment to give up on a caller who has: from here on the write
+  // happens, and is reported as done however long the sync takes.
+  if (absl::Now() >= deadline) {
+    return absl::DeadlineExceededError(
+        "the call's deadline passed before the write; nothing was stored");
+  }
+  IMPORTAI_RETURN_IF_ERROR(FromRocksDb(
+      WriteDurably(write.batch),
+      absl::StrCat("write revisions ", committed_head + 1, " to ", head)));
+  for (auto& [number, bytes] : write.written)
+    issue_cache_.Put(number, std::move(bytes));
+  head_revision_.store(head);
+  if (oldest_revision_.load() > committed_head) {
+    oldest_revision_.store(committed_head + 1);  // the log was empty
+  }
+  if (commit_listener_) commit_listener_(write.committed);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
     absl::Span<const v1::Issue> copies, absl::Time commit_time, bool dry_run,
     absl::Time deadline) {
   absl::MutexLock lock(&write_mu_);
   WriteResult result;
-  int64_t head = head_revision_.load();
-  const int64_t committed_head = head;
-  rocksdb::WriteBatch batch;
-  index::IndexWriter index_writer(families_.index, &batch);
-  // Issues as this request leaves them, so a later copy compares with an
-  // earlier one of the same request rather than with the stored version.
-  absl::flat_hash_map<int32_t, v1::Issue> latest;
-  // What to put in the issue cache and tell the listener once the batch has
-  // committed.
-  std::vector<std::pair<int32_t, IssueCache::Bytes>> written;
-  std::vector<CommittedEntry> committed;
+  const int64_t committed_head = head_revision_.load();
+  int64_t head = committed_head;
+  StagedWrite write(families_.index);
   const google::protobuf::Timestamp commit_timestamp = ToTimestamp(commit_time);
 
   for (const v1::Issue& copy : copies) {
-    const v1::Issue* previous = nullptr;
-    auto staged = latest.find(copy.number());
-    if (staged != latest.end()) {
-      previous = &staged->second;
-    } else {
-      absl::StatusOr<v1::Issue> stored = GetIssue(copy.number());
-      if (stored.ok()) {
-        previous =
-            &latest.emplace(copy.number(), *std::move(stored)).first->second;
-      } else if (!absl::IsNotFound(stored.status())) {
-        return stored.status();
-      }
-    }
+    // 1. The issue as stored, or as an earlier copy of this call left it.
+    IMPORTAI_ASSIGN_OR_RETURN(const v1::Issue* previous,
+                              StagedOrStored(write, copy.number()));
     const bool created = previous == nullptr;
+    // 2. The copy merged onto it; a copy that changes nothing ends here.
     v1::Issue issue;
     std::vector<std::string> notes;
     if (created) {
@@ -629,6 +661,7 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
       }
       issue = std::move(merged.issue);
     }
+    // 3. The next revision and its times.
     issue.set_revision(++head);
     *issue.mutable_create_time() =
         created ? commit_timestamp : previous->create_time();
@@ -636,50 +669,21 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
     result.outcomes.push_back(
         {created ? v1::INGEST_OUTCOME_CREATED : v1::INGEST_OUTCOME_UPDATED,
          dry_run ? 0 : head, std::move(notes)});
-
-    auto issue_bytes =
-        std::make_shared<const std::string>(issue.SerializeAsString());
-    StageIssueRows(issue, *issue_bytes, previous, families_.issues,
-                   families_.sections, families_.tales, &batch);
-    if (!dry_run) {
-      if (previous != nullptr) index_writer.Remove(*previous);
-      index_writer.Add(issue);
-    }
-    written.emplace_back(issue.number(), std::move(issue_bytes));
-    CommittedEntry& entry = committed.emplace_back();
-    v1::WatchIssuesResponse& event = entry.event;
+    // 4. Its rows, index entries and log entry, staged in the batch.
+    v1::WatchIssuesResponse event;
     event.set_type(created ? v1::EVENT_TYPE_CREATED : v1::EVENT_TYPE_UPDATED);
     event.set_revision(head);
     *event.mutable_commit_time() = commit_timestamp;
-    *event.mutable_issue() = issue;
-    entry.bytes = event.SerializeAsString();
-    batch.Put(families_.log, keys::RevisionKey(head), entry.bytes);
-    latest[copy.number()] = std::move(issue);
+    *event.mutable_issue() = std::move(issue);
+    StageChange(write, previous, std::move(event));
   }
 
   if (dry_run || head == committed_head) {
     result.head_revision = committed_head;
     return result;
   }
-  IMPORTAI_RETURN_IF_ERROR(index_writer.Finish(*db_));
-  batch.Put(families_.meta, std::string(keys::kHeadRevision),
-            keys::RevisionKey(head));
-  // The last moment to give up on a caller who has: from here on the write
-  // happens, and is reported as done however long the sync takes.
-  if (absl::Now() >= deadline) {
-    return absl::DeadlineExceededError(
-        "the call's deadline passed before the write; nothing was stored");
-  }
-  IMPORTAI_RETURN_IF_ERROR(FromRocksDb(
-      WriteDurably(batch),
-      absl::StrCat("write revisions ", committed_head + 1, " to ", head)));
-  for (auto& [number, bytes] : written)
-    issue_cache_.Put(number, std::move(bytes));
-  head_revision_.store(head);
-  if (oldest_revision_.load() > committed_head) {
-    oldest_revision_.store(committed_head + 1);  // the log was empty
-  }
-  if (commit_listener_) commit_listener_(committed);
+  // 5. One synced batch, then the cache, the head and the listener.
+  IMPORTAI_RETURN_IF_ERROR(CommitStaged(write, committed_head, head, deadline));
   result.head_revision = head;
   return result;
 }

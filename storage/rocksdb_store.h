@@ -16,6 +16,7 @@
 #include "storage/index/index_families.h"
 #include "storage/index/rebuild.h"
 #include "storage/issue_cache.h"
+#include "storage/staged_write.h"
 
 namespace importai::storage {
 
@@ -86,6 +87,16 @@ class RocksDbStore final : public ArchiveStore {
   StorageStats Stats() override;
   void SetCommitListener(CommitListener listener) override
       ABSL_LOCKS_EXCLUDED(write_mu_);
+  // Replication: storage/rocksdb_replication.cc.
+  absl::StatusOr<std::unique_ptr<IssueSnapshot>> OpenSnapshot() override;
+  absl::StatusOr<int64_t> ApplyEvents(
+      absl::Span<const v1::WatchIssuesResponse> events) override
+      ABSL_LOCKS_EXCLUDED(write_mu_);
+  absl::Status LoadSnapshotIssues(absl::Span<const v1::Issue> issues) override
+      ABSL_LOCKS_EXCLUDED(write_mu_);
+  absl::Status FinishSnapshotLoad(int64_t revision) override
+      ABSL_LOCKS_EXCLUDED(write_mu_);
+  bool SnapshotLoadPending() override { return snapshot_load_pending_.load(); }
 
  private:
   struct Families {
@@ -118,6 +129,29 @@ class RocksDbStore final : public ArchiveStore {
   // the disk takes writes again; until then an error, and nothing changes.
   // Synchronous: RocksDB's own background recovery is turned off.
   rocksdb::Status Recover() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  // The issue `number` as `write` leaves it so far: staged by it, else
+  // stored, else null.
+  absl::StatusOr<const v1::Issue*> StagedOrStored(StagedWrite& write,
+                                                  int32_t number)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages `issue`'s rows and index rows, replacing `previous` (null when
+  // new).
+  void StageIssue(StagedWrite& write, const v1::Issue* previous,
+                  const v1::Issue& issue)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages the change `event` records (its issue replacing `previous`, null
+  // when new): issue rows, index rows and the log entry.
+  void StageChange(StagedWrite& write, const v1::Issue* previous,
+                   v1::WatchIssuesResponse event)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Finishes the index rows, sets the head to `head` and writes the batch
+  // durably (unless `deadline` has passed: DEADLINE_EXCEEDED, nothing
+  // written); then fills the issue cache, moves the head and tells the
+  // commit listener.
+  absl::Status CommitStaged(StagedWrite& write, int64_t committed_head,
+                            int64_t head, absl::Time deadline)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   // Rebuilds the search index if the analyzer changed (index/rebuild.h) and
   // sets index_rebuild_. Called by Open only.
@@ -157,6 +191,8 @@ class RocksDbStore final : public ArchiveStore {
   // Written only under write_mu_, after the batch commits; read lock-free.
   std::atomic<int64_t> head_revision_;
   std::atomic<int64_t> oldest_revision_;
+  // LoadSnapshotIssues has written and FinishSnapshotLoad not yet.
+  std::atomic<bool> snapshot_load_pending_{false};
 };
 
 }  // namespace importai::storage

@@ -177,6 +177,13 @@ void FeedHub::Publish(const std::vector<storage::CommittedEntry>& committed) {
     events.push_back(MakeFeedEvent(entry));
   }
   absl::MutexLock lock(&mu_);
+  if (committed.empty()) {
+    // The head moved with no events (a replica loaded a snapshot): what the
+    // window holds no longer leads up to it.
+    head_ = store_.HeadRevision();
+    window_.clear();
+    window_bytes_ = 0;
+  }
   for (FeedEvent& event : events) {
     if (event.revision != head_ + 1) {
       // Revisions committed before this hub listened are in the log only.
