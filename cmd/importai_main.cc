@@ -19,10 +19,18 @@
 #include "cmd/read_file.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051",
-          "HOST:PORT of importai-server");
+          "HOST:PORT of importai-server; or several, HOST:PORT,HOST:PORT,..., "
+          "or a gRPC name such as dns:///NAME:PORT: calls then go "
+          "round-robin over the servers, and watch moves to another one when "
+          "its stream breaks");
 ABSL_FLAG(bool, json, false, "print the proto3 JSON form instead of text");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30),
           "deadline of each call (the watch stream has none)");
+ABSL_FLAG(int64_t, min_revision, 0,
+          "reads (get, list, sections, tale, search, cited-by): answered only "
+          "once the server has applied this revision, e.g. the head revision "
+          "an ingest printed (sent as the x-importai-min-revision metadata; a "
+          "server still behind it at --timeout answers UNAVAILABLE); 0: off");
 ABSL_FLAG(std::string, view, "",
           "issue view: basic or full (default: full for get and watch --json, "
           "basic for list and a text watch)");
@@ -110,6 +118,12 @@ int main(int argc, char** argv) {
   options.server = absl::GetFlag(FLAGS_server);
   options.json = absl::GetFlag(FLAGS_json);
   options.timeout = absl::GetFlag(FLAGS_timeout);
+  options.min_revision = absl::GetFlag(FLAGS_min_revision);
+  if (options.min_revision < 0) {
+    std::cerr << "importai: --min_revision must be >= 0, got "
+              << options.min_revision << "\n";
+    return importai::cli::kExitUsage;
+  }
   options.page_size = absl::GetFlag(FLAGS_page_size);
   options.page_token = absl::GetFlag(FLAGS_page_token);
   options.source = absl::GetFlag(FLAGS_source);

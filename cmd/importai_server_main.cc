@@ -78,6 +78,17 @@ ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(20),
 ABSL_FLAG(std::string, checkpoint_root, "",
           "directory that checkpoints are written under, by name (empty: "
           "the folder \"checkpoints\" inside --data_dir; made on demand)");
+ABSL_FLAG(std::string, follow, "",
+          "PRIMARY_HOST:PORT: run as a read replica that keeps a full copy "
+          "of that server's archive by following its feed (writes and admin "
+          "calls here are refused)");
+ABSL_FLAG(std::string, follow_token_file, "",
+          "file holding the primary's write token, which a replica sends "
+          "when it copies the primary's snapshot (a new replica, or one "
+          "behind the primary's retained log)");
+ABSL_FLAG(absl::Duration, max_lag, importai::kDefaultMaxReplicaLag,
+          "a replica's health is NOT_SERVING while it is farther than this "
+          "behind its primary");
 ABSL_FLAG(std::string, checkpoint_to, "",
           "instead of serving: write a checkpoint of --data_dir as this new "
           "name under --checkpoint_root and exit (a running server: "
@@ -110,6 +121,9 @@ constexpr const char* kFlagNames[] = {"listen",
                                       "keepalive_time",
                                       "keepalive_timeout",
                                       "checkpoint_root",
+                                      "follow",
+                                      "follow_token_file",
+                                      "max_lag",
                                       "checkpoint_to"};
 
 // --checkpoint_root's default: this folder inside --data_dir, so checkpoints
@@ -122,20 +136,35 @@ constexpr char kCheckpointFolder[] = "checkpoints";
 constexpr absl::string_view kPlaceholderWriteToken =
     "REPLACE_ME_with_openssl_rand_hex_32";
 
+// The write token in `file`, which `flag` names; refuses the placeholder.
+absl::StatusOr<std::string> ReadWriteToken(absl::string_view flag,
+                                           const std::string& file) {
+  absl::StatusOr<std::string> token = importai::ReadTokenFile(flag, file);
+  if (!token.ok()) return token.status();
+  if (*token == kPlaceholderWriteToken) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, ": \"", file,
+        "\" holds the placeholder token that deploy/k8s ships; put a real "
+        "one in its place (openssl rand -hex 32), see deploy/README.md"));
+  }
+  return token;
+}
+
 // Reads the files the security flags name into `options`.
 absl::Status LoadSecurity(importai::services::ServerOptions& options) {
   if (const std::string file = absl::GetFlag(FLAGS_ingest_token_file);
       !file.empty()) {
     absl::StatusOr<std::string> token =
-        importai::ReadTokenFile("ingest_token_file", file);
+        ReadWriteToken("ingest_token_file", file);
     if (!token.ok()) return token.status();
-    if (*token == kPlaceholderWriteToken) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "ingest_token_file: \"", file,
-          "\" holds the placeholder token that deploy/k8s ships; put a real "
-          "one in its place (openssl rand -hex 32), see deploy/README.md"));
-    }
     options.write_token = *std::move(token);
+  }
+  if (const std::string file = absl::GetFlag(FLAGS_follow_token_file);
+      !file.empty()) {
+    absl::StatusOr<std::string> token =
+        ReadWriteToken("follow_token_file", file);
+    if (!token.ok()) return token.status();
+    options.follow.token = *std::move(token);
   }
   const std::string cert = absl::GetFlag(FLAGS_tls_cert);
   const std::string key = absl::GetFlag(FLAGS_tls_key);
@@ -244,6 +273,17 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_max_streams_per_connection);
   options.keepalive_time = absl::GetFlag(FLAGS_keepalive_time);
   options.keepalive_timeout = absl::GetFlag(FLAGS_keepalive_timeout);
+  options.follow.primary = absl::GetFlag(FLAGS_follow);
+  options.follow.max_lag = absl::GetFlag(FLAGS_max_lag);
+  if (options.follow.max_lag <= absl::ZeroDuration()) {
+    return Fail("--max_lag: must be above 0");
+  }
+  if (!options.follow.primary.empty() &&
+      !absl::GetFlag(FLAGS_preload).empty()) {
+    return Fail(
+        "--preload: a replica (--follow) takes every issue from its primary; "
+        "preload the primary instead");
+  }
   const std::string checkpoint_to = absl::GetFlag(FLAGS_checkpoint_to);
   if (checkpoint_to.empty()) {
     // Refused before the store is opened or anything preloaded into it.
@@ -299,7 +339,8 @@ int main(int argc, char** argv) {
                     {"metrics_port", (*server)->metrics_port()},
                     {"data_dir", data_dir},
                     {"checkpoint_root", checkpoint_root},
-                    {"head_revision", (*store)->HeadRevision()}});
+                    {"head_revision", (*store)->HeadRevision()},
+                    {"follow", options.follow.primary}});
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

@@ -46,6 +46,19 @@ inline constexpr absl::Duration kDefaultProgressInterval = absl::Seconds(10);
 inline constexpr absl::Duration kDefaultMinProgressInterval = absl::Seconds(1);
 inline constexpr absl::Duration kMaxProgressInterval = absl::Seconds(60);
 
+// Replication. A snapshot message holds about this many bytes of issues;
+// each StreamSnapshot reads the whole archive, so only a few run at once.
+inline constexpr size_t kSnapshotChunkBytes = 1 << 20;
+inline constexpr int kMaxConcurrentSnapshots = 4;
+// A replica is NOT_SERVING while farther behind its primary (--max_lag).
+inline constexpr absl::Duration kDefaultMaxReplicaLag = absl::Seconds(10);
+
+// x-importai-min-revision: a read waits for its revision up to the call's
+// deadline, and never longer than this (a call without a deadline too);
+// waiting calls past the cap are RESOURCE_EXHAUSTED.
+inline constexpr absl::Duration kMaxMinRevisionWait = absl::Seconds(60);
+inline constexpr size_t kMaxMinRevisionWaiters = 10'000;
+
 }  // namespace importai
 
 #endif  // IMPORTAI_COMMON_LIMITS_H_

@@ -4,7 +4,8 @@
 //
 //   node deploy/validate-k8s.mjs NAME=RENDERED.yaml ...
 //   node deploy/validate-k8s.mjs --self-test NAME=RENDERED.yaml
-//   node deploy/validate-k8s.mjs --settings RENDERED.yaml
+//   node deploy/validate-k8s.mjs --settings RENDERED.yaml [STATEFULSET]
+//   node deploy/validate-k8s.mjs --statefulsets RENDERED.yaml
 //
 // Each object is checked against the Kubernetes OpenAPI schemas shipped by the
 // npm package kubernetes-models (types, required fields, formats), and, since
@@ -26,14 +27,31 @@
 // scraper. When renders named dev and prod are both
 // given, prod must get more memory, cache and storage than dev.
 //
+// A render may add read replicas (the ha overlay): StatefulSets whose server
+// has IMPORTAI_FOLLOW. One StatefulSet without it stays the primary and gets
+// all of the above; each follower passes the same pod checks and also: 2 or
+// more pods on their own claims, IMPORTAI_FOLLOW naming the primary's
+// ClusterIP Service (which must not select replicas) on the gRPC port,
+// IMPORTAI_FOLLOW_TOKEN_FILE naming the primary's write token Secret, the
+// primary's image, readiness on health "" (lag) and startup/liveness on a
+// named service (not lag), anti-affinity by hostname, one
+// PodDisruptionBudget that lets a drain take some replicas but not all, the
+// headless Service importai-read selecting the primary and the replicas
+// (not-ready pods left out), and a NetworkPolicy rule letting the replicas
+// reach the primary's gRPC port. When renders named prod and ha are both
+// given, every object of prod's must be in ha unchanged (but for the
+// NetworkPolicy's podSelector): ha applied over prod keeps its primary.
+//
 // --self-test feeds the checks deliberately broken copies of a good render,
 // and fails unless every one of them is rejected: the validator cannot
 // silently pass everything.
 //
-// --settings prints what the server container is given, for
-// tests/deploy_config_test.sh to try on the real server: "env KEY=VALUE" for
-// each variable (its ConfigMaps, then env), "file PATH BASE64" for each file
-// of a mounted Secret, "probe SERVICE" for each gRPC probe.
+// --settings prints what the server container of a StatefulSet (by default
+// the primary) is given, for tests/deploy_config_test.sh to try on the real
+// server: "env KEY=VALUE" for each variable (its ConfigMaps, then env), "file
+// PATH BASE64" for each file of a mounted Secret, "probe SERVICE" for each
+// gRPC probe. --statefulsets lists the StatefulSets, "NAME primary" first,
+// then "NAME follower" for each replica StatefulSet.
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 
@@ -184,8 +202,8 @@ function portOf(listen) {
   return match ? Number(match[1]) : NaN;
 }
 
-// The files a container gets from Secret volumes, as [{ path, base64 }]
-// (the key's data in the render's Secret), for the write token.
+// The files a container gets from Secret volumes, as [{ path, base64, secret,
+// key }] (the key's data in the render's Secret), for the write token.
 function secretFiles(objects, pod, container) {
   const files = [];
   for (const mount of container.volumeMounts ?? []) {
@@ -199,7 +217,12 @@ function secretFiles(objects, pod, container) {
     const items = source.items ?? Object.keys(data).map((key) => ({ key, path: key }));
     for (const item of items) {
       if (data[item.key] === undefined) continue;
-      files.push({ path: `${mount.mountPath.replace(/\/$/, "")}/${item.path}`, base64: data[item.key] });
+      files.push({
+        path: `${mount.mountPath.replace(/\/$/, "")}/${item.path}`,
+        base64: data[item.key],
+        secret: source.secretName,
+        key: item.key,
+      });
     }
   }
   return files;
@@ -207,6 +230,47 @@ function secretFiles(objects, pod, container) {
 
 // absl's spellings of a true bool flag.
 const isTrue = (value) => /^(1|t|true|y|yes)$/i.test(String(value ?? "").trim());
+
+// The server's pod spec and container in a StatefulSet.
+function serverOf(sts) {
+  const pod = sts?.spec?.template?.spec ?? {};
+  const containers = pod.containers ?? [];
+  return { pod, container: containers.find((c) => c.name === "importai-server") ?? containers[0] };
+}
+
+// What the server container is given: its ConfigMaps' data (envFrom, in
+// order), then its plain env values.
+function settingsOf(objects, sts) {
+  const { container } = serverOf(sts);
+  const env = {};
+  for (const source of container?.envFrom ?? []) {
+    const configMap = objects.find((o) => o?.kind === "ConfigMap" && o.metadata?.name === source.configMapRef?.name &&
+      o.metadata?.namespace === sts.metadata?.namespace);
+    Object.assign(env, configMap?.data ?? {});
+  }
+  for (const e of container?.env ?? []) if (typeof e.value === "string") env[e.name] = e.value;
+  return env;
+}
+
+// A read replica: a StatefulSet whose server follows a primary (IMPORTAI_FOLLOW).
+const isFollower = (objects, sts) => Boolean(settingsOf(objects, sts).IMPORTAI_FOLLOW);
+
+// Whether a label selector (matchLabels and matchExpressions) selects labels;
+// an empty selector selects everything.
+function selects(selector, labels) {
+  const matchLabels = Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v);
+  const matchExpressions = (selector?.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    const has = Object.hasOwn(labels ?? {}, key);
+    switch (operator) {
+      case "In": return has && values.includes(labels[key]);
+      case "NotIn": return !has || !values.includes(labels[key]);
+      case "Exists": return has;
+      case "DoesNotExist": return !has;
+      default: return false;
+    }
+  });
+  return matchLabels && matchExpressions;
+}
 
 // Returns { problems, facts } for one render (a list of objects).
 export function essentialProblems(objects) {
@@ -218,35 +282,31 @@ export function essentialProblems(objects) {
   const facts = {};
   const ofKind = (kind) => objects.filter((o) => o?.kind === kind);
 
+  // One primary, the writer; any other StatefulSet must follow it.
   const statefulSets = ofKind("StatefulSet");
-  if (!check(statefulSets.length === 1, `want exactly one StatefulSet, got ${statefulSets.length}`)) {
+  const followers = statefulSets.filter((s) => isFollower(objects, s));
+  const primaries = statefulSets.filter((s) => !isFollower(objects, s));
+  const what = statefulSets.length > 1 || followers.length ? "StatefulSet without IMPORTAI_FOLLOW (RocksDB has one writer; replicas follow it)" : "StatefulSet";
+  if (!check(primaries.length === 1, `want exactly one ${what}, got ${primaries.length}`)) {
     return { problems, facts };
   }
-  const sts = statefulSets[0];
+  const sts = primaries[0];
   const namespace = sts.metadata?.namespace;
   const sameNamespace = (o) => o.metadata?.namespace === namespace;
   check(sts.spec?.replicas === 1, `StatefulSet replicas must be 1 (RocksDB is single-writer), got ${sts.spec?.replicas}`);
-  const podTemplate = sts.spec?.template ?? {};
-  const pod = podTemplate.spec ?? {};
-  const podLabels = podTemplate.metadata?.labels ?? {};
-  check(
-    labelsMatch(sts.spec?.selector?.matchLabels, podLabels),
-    "StatefulSet selector does not match its pod template's labels",
-  );
+  const primary = podProblems(objects, sts, check, facts);
+  if (!primary) return { problems, facts };
+  const podLabels = primary.podLabels;
 
-  // Services.
+  // The primary's Service: writes (and, without replicas, reads).
   const services = ofKind("Service").filter(sameNamespace);
-  const governing = services.find((s) => s.metadata?.name === sts.spec?.serviceName);
-  if (check(governing, `StatefulSet serviceName ${sts.spec?.serviceName} names no Service in the render`)) {
-    check(governing.spec?.clusterIP === "None", `governing Service ${governing.metadata.name} must be headless (clusterIP: None)`);
-    check(labelsMatch(governing.spec?.selector, podLabels), `headless Service ${governing.metadata.name} does not select the pod`);
-  }
   const clusterIP = services.filter(
     (s) => s.spec?.clusterIP !== "None" && (s.spec?.type ?? "ClusterIP") === "ClusterIP",
   );
-  const grpcService = clusterIP.find((s) =>
+  const grpcServices = clusterIP.filter((s) =>
     (s.spec?.ports ?? []).some((p) => p.name === "grpc" && p.port === GRPC_PORT),
   );
+  const grpcService = grpcServices.find((s) => labelsMatch(s.spec?.selector, podLabels)) ?? grpcServices[0];
   if (check(grpcService, `want a ClusterIP Service with a port named grpc (${GRPC_PORT})`)) {
     check(labelsMatch(grpcService.spec?.selector, podLabels), `Service ${grpcService.metadata.name} does not select the pod`);
     check(
@@ -256,10 +316,47 @@ export function essentialProblems(objects) {
     facts.service = grpcService.metadata.name;
   }
 
+  for (const follower of followers) {
+    followerProblems(objects, follower, { sts, ...primary, grpcService, services }, check);
+  }
+
+  // Every object of an overlay in the StatefulSet's namespace.
+  for (const o of objects) {
+    if (o?.kind === "Namespace") continue;
+    check(o?.metadata?.namespace === namespace,
+      `${o?.kind}/${o?.metadata?.name} is in namespace ${o?.metadata?.namespace}, the StatefulSet in ${namespace}`);
+  }
+  return { problems, facts };
+}
+
+// The checks every importai pod passes, primary or replica: the governing
+// headless Service, probes, memory and caches, settings, volumes, security,
+// shutdown, scraping, the write token, the NetworkPolicy. Records the
+// primary's sizes in facts (when given). Returns what the follower checks
+// compare, or null when the pod has no container.
+function podProblems(objects, sts, check, facts = {}) {
+  const ofKind = (kind) => objects.filter((o) => o?.kind === kind);
+  const namespace = sts.metadata?.namespace;
+  const sameNamespace = (o) => o.metadata?.namespace === namespace;
+  const podTemplate = sts.spec?.template ?? {};
+  const pod = podTemplate.spec ?? {};
+  const podLabels = podTemplate.metadata?.labels ?? {};
+  check(
+    labelsMatch(sts.spec?.selector?.matchLabels, podLabels),
+    "StatefulSet selector does not match its pod template's labels",
+  );
+
+  // The governing Service.
+  const services = ofKind("Service").filter(sameNamespace);
+  const governing = services.find((s) => s.metadata?.name === sts.spec?.serviceName);
+  if (check(governing, `StatefulSet serviceName ${sts.spec?.serviceName} names no Service in the render`)) {
+    check(governing.spec?.clusterIP === "None", `governing Service ${governing.metadata.name} must be headless (clusterIP: None)`);
+    check(labelsMatch(governing.spec?.selector, podLabels), `headless Service ${governing.metadata.name} does not select the pod`);
+  }
+
   // The container.
-  const containers = pod.containers ?? [];
-  const container = containers.find((c) => c.name === "importai-server") ?? containers[0];
-  if (!check(container, "the pod has no container")) return { problems, facts };
+  const { container } = serverOf(sts);
+  if (!check(container, "the pod has no container")) return null;
   for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
     const grpc = container[probe]?.grpc;
     check(grpc?.port === GRPC_PORT, `${probe} must be a native gRPC health probe on port ${GRPC_PORT}`);
@@ -282,12 +379,10 @@ export function essentialProblems(objects) {
   facts.memory = limit;
 
   const configRefs = (container.envFrom ?? []).map((e) => e.configMapRef?.name).filter(Boolean);
-  const configMap = ofKind("ConfigMap").find((c) => sameNamespace(c) && configRefs.includes(c.metadata?.name));
-  const env = {};
-  if (check(configMap, "the container must read its settings from a ConfigMap in the render (envFrom)")) {
-    Object.assign(env, configMap.data ?? {});
-  }
-  for (const e of container.env ?? []) if (typeof e.value === "string") env[e.name] = e.value;
+  const configMaps = ofKind("ConfigMap").filter((c) => sameNamespace(c) && configRefs.includes(c.metadata?.name));
+  check(configMaps.length > 0 && configMaps.length === (container.envFrom ?? []).length,
+    "the container must read its settings from ConfigMaps in the render (envFrom)");
+  const env = settingsOf(objects, sts);
   for (const key of Object.keys(env)) {
     check(/^IMPORTAI_[A-Z_]+$/.test(key), `ConfigMap key ${key} is not an IMPORTAI_* variable`);
   }
@@ -409,14 +504,115 @@ export function essentialProblems(objects) {
     }
     check(scraper, "the NetworkPolicy must let the metrics scraper (labelled pods of any namespace) reach the metrics port");
   }
+  return { pod, podLabels, container, env, policies };
+}
 
-  // Every object of an overlay in the StatefulSet's namespace.
-  for (const o of objects) {
-    if (o?.kind === "Namespace") continue;
-    check(o?.metadata?.namespace === namespace,
-      `${o?.kind}/${o?.metadata?.name} is in namespace ${o?.metadata?.namespace}, the StatefulSet in ${namespace}`);
+// The headless Service over every ready pod, primary and replicas, that
+// clients balance reads and the feed over (deploy/README.md).
+const READ_SERVICE = "importai-read";
+
+// A PodDisruptionBudget's maxUnavailable or minAvailable as a pod count out
+// of total (percentages round up, as Kubernetes rounds them); NaN if malformed.
+function budgetPods(value, total) {
+  if (Number.isInteger(value)) return value;
+  const match = /^([0-9]+)%$/.exec(String(value));
+  return match ? Math.ceil((Number(match[1]) * total) / 100) : NaN;
+}
+
+// A read replica (a StatefulSet whose server has IMPORTAI_FOLLOW): the pod
+// checks, and what following the primary needs: the primary's Service and
+// token, the same image, probes that tell lag from death, spread over nodes,
+// a disruption budget, the read Service, and a way through the NetworkPolicy.
+function followerProblems(objects, sts, primary, checkAll) {
+  const name = sts.metadata?.name;
+  const check = (ok, message) => checkAll(ok, `StatefulSet ${name}: ${message}`);
+  const namespace = primary.sts.metadata?.namespace;
+  const replica = podProblems(objects, sts, check);
+  if (!replica) return;
+  const { pod, podLabels, container, env } = replica;
+  const count = sts.spec?.replicas ?? 1;
+  check(Number.isInteger(count) && count >= 2,
+    `a replica StatefulSet wants 2 or more pods (losing one must leave one to read from), got ${sts.spec?.replicas}`);
+  check(!labelsMatch(primary.sts.spec?.selector?.matchLabels, podLabels) &&
+    !labelsMatch(sts.spec?.selector?.matchLabels, primary.podLabels),
+    `its pods and the primary's must not match each other's StatefulSet selector`);
+
+  // Following: the primary's Service, on the gRPC port, with its token.
+  const service = primary.grpcService?.metadata?.name;
+  const follow = String(env.IMPORTAI_FOLLOW);
+  const host = follow.replace(/:[0-9]+$/, "");
+  const names = [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
+  check(service !== undefined && names.includes(host) && portOf(follow) === GRPC_PORT,
+    `IMPORTAI_FOLLOW must name the primary's Service ${service} of namespace ${namespace} on port ${GRPC_PORT} ` +
+    `(${service}.${namespace}.svc.cluster.local:${GRPC_PORT}), got ${env.IMPORTAI_FOLLOW}`);
+  if (env.IMPORTAI_MAX_LAG !== undefined) {
+    const lag = durationSeconds(env.IMPORTAI_MAX_LAG);
+    check(Number.isFinite(lag) && lag > 0, `IMPORTAI_MAX_LAG must be a duration such as 10s, got ${env.IMPORTAI_MAX_LAG}`);
   }
-  return { problems, facts };
+  const primaryToken = secretFiles(objects, primary.pod, primary.container)
+    .find((f) => f.path === primary.env.IMPORTAI_INGEST_TOKEN_FILE);
+  const followToken = secretFiles(objects, pod, container).find((f) => f.path === env.IMPORTAI_FOLLOW_TOKEN_FILE);
+  check(primaryToken && followToken?.secret === primaryToken.secret && followToken.key === primaryToken.key,
+    `IMPORTAI_FOLLOW_TOKEN_FILE (${env.IMPORTAI_FOLLOW_TOKEN_FILE ?? "unset"}) must name the primary's write token ` +
+    `(key ${primaryToken?.key} of Secret ${primaryToken?.secret}) mounted into the container: a new replica presents it to copy its snapshot`);
+  check(container.image === primary.container.image,
+    `image ${container.image} is not the primary's (${primary.container.image})`);
+
+  // Probes: readiness follows the lag (health of ""); startup and liveness
+  // must not, or a replica copying its snapshot, or behind while the primary
+  // is away, would be restarted.
+  const asks = (probe) => container[probe]?.grpc?.service ?? "";
+  check(asks("readinessProbe") === "",
+    `readinessProbe must ask health about "" (NOT_SERVING beyond IMPORTAI_MAX_LAG), asks ${asks("readinessProbe")}`);
+  for (const probe of ["startupProbe", "livenessProbe"]) {
+    check(asks(probe) !== "",
+      `${probe} must name a service: health of "" is NOT_SERVING while the replica is behind, so a replica copying its snapshot or catching up would be restarted`);
+  }
+
+  // Spread: anti-affinity by node against the other importai pods.
+  const anti = pod.affinity?.podAntiAffinity ?? {};
+  const terms = [
+    ...(anti.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+    ...(anti.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => t.podAffinityTerm),
+  ];
+  check(terms.some((t) => t?.topologyKey === "kubernetes.io/hostname" && t.labelSelector && selects(t.labelSelector, podLabels)),
+    "want pod anti-affinity by kubernetes.io/hostname against the replica pods (required or preferred): replicas on one node go down together");
+
+  // Disruptions: one budget over the replica pods that lets a drain take
+  // some, never all.
+  const budgets = objects.filter((o) => o?.kind === "PodDisruptionBudget" && o.metadata?.namespace === namespace &&
+    labelsMatch(o.spec?.selector?.matchLabels, podLabels) && selects(o.spec.selector, podLabels));
+  if (check(budgets.length === 1, `want one PodDisruptionBudget selecting the replica pods, got ${budgets.length}`)) {
+    const spec = budgets[0].spec;
+    const [field, value] = spec.maxUnavailable !== undefined ? ["maxUnavailable", spec.maxUnavailable] : ["minAvailable", spec.minAvailable];
+    const pods = budgetPods(value, count);
+    check(pods >= 1 && pods < count,
+      `PodDisruptionBudget ${budgets[0].metadata?.name}: ${field} ${value} of ${count} replicas must come to at least 1 and fewer than ${count} ` +
+      "(1 is usual): none blocks every node drain; all lets a drain take every replica");
+  }
+
+  // Reads from every ready pod; writes to the primary only.
+  const read = primary.services.find((s) => s.metadata?.name === READ_SERVICE);
+  if (check(read, `want a Service ${READ_SERVICE} for reads and the feed (clients use dns:///${READ_SERVICE}.${namespace}.svc.cluster.local:${GRPC_PORT})`)) {
+    check(read.spec?.clusterIP === "None",
+      `Service ${READ_SERVICE} must be headless (clusterIP: None): a ClusterIP pins each client's connection to one pod; round_robin needs every pod's address`);
+    check(labelsMatch(read.spec?.selector, podLabels) && labelsMatch(read.spec?.selector, primary.podLabels),
+      `Service ${READ_SERVICE} must select the primary's pod and the replicas`);
+    check((read.spec?.ports ?? []).some((p) => p.name === "grpc" && p.port === GRPC_PORT),
+      `Service ${READ_SERVICE} wants a port named grpc (${GRPC_PORT})`);
+    check(read.spec?.publishNotReadyAddresses !== true,
+      `Service ${READ_SERVICE} must leave out pods that are not ready (a replica beyond IMPORTAI_MAX_LAG)`);
+  }
+  if (primary.grpcService) {
+    check(!labelsMatch(primary.grpcService.spec?.selector, podLabels),
+      `the primary's Service ${service} selects the replicas too: writes sent to a replica fail (FAILED_PRECONDITION)`);
+  }
+
+  // Replicas reach the primary's gRPC port (the feed and the snapshot).
+  const grpcRule = (rule) => (rule.ports ?? []).length === 0 || rule.ports.some((p) => p.port === "grpc" || p.port === GRPC_PORT);
+  const admits = (peer) => !peer.namespaceSelector && !peer.ipBlock && peer.podSelector && selects(peer.podSelector, podLabels);
+  check(primary.policies.some((policy) => (policy.spec.ingress ?? []).some((rule) => grpcRule(rule) && (rule.from ?? []).some(admits))),
+    "no NetworkPolicy selecting the primary lets the replica pods reach its grpc port (the feed and the snapshot)");
 }
 
 // ---- driver -------------------------------------------------------------
@@ -444,13 +640,33 @@ async function renderProblems(objects) {
   return { problems: problems.concat(essentials.problems), facts: essentials.facts };
 }
 
-function comparisonProblems(results) {
+// JSON with object keys sorted, to compare objects whatever their key order.
+const canonical = (value) => JSON.stringify(value, (_, v) =>
+  isPlainObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v);
+
+function comparisonProblems(results, renders) {
+  const problems = [];
   const dev = results.get("dev");
   const prod = results.get("prod");
-  if (!dev || !prod) return [];
-  const problems = [];
-  for (const [fact, what] of [["memory", "memory limit"], ["cacheMb", "RocksDB caches"], ["storage", "data volume"]]) {
-    if (!(prod[fact] > dev[fact])) problems.push(`prod's ${what} (${prod[fact]}) must be larger than dev's (${dev[fact]})`);
+  if (dev && prod) {
+    for (const [fact, what] of [["memory", "memory limit"], ["cacheMb", "RocksDB caches"], ["storage", "data volume"]]) {
+      if (!(prod[fact] > dev[fact])) problems.push(`prod's ${what} (${prod[fact]}) must be larger than dev's (${dev[fact]})`);
+    }
+  }
+  // ha is prod plus replicas: applied over a running prod it must keep the
+  // primary, its volume and its Services as they are. Each object of prod's
+  // is in ha unchanged, but for the NetworkPolicy's podSelector (ha's selects
+  // the replicas too).
+  const ha = renders.get("ha");
+  if (ha && renders.get("prod")) {
+    for (const o of renders.get("prod")) {
+      const same = ha.find((h) => describe(h) === describe(o) && h.metadata?.namespace === o.metadata?.namespace);
+      const strip = (x) => (x.kind === "NetworkPolicy" ? { ...x, spec: { ...x.spec, podSelector: null } } : x);
+      if (!same) problems.push(`ha lacks prod's ${describe(o)}: applied over prod it would not keep prod's primary`);
+      else if (canonical(strip(same)) !== canonical(strip(o))) {
+        problems.push(`ha's ${describe(o)} differs from prod's: applied over prod it would change the primary (keep the two overlays' shared files alike)`);
+      }
+    }
   }
   return problems;
 }
@@ -489,16 +705,74 @@ const mutations = [
   ["gRPC open to other namespaces", (objs) => { policy(objs).spec.ingress.push({ from: [{ namespaceSelector: {} }], ports: [{ port: "grpc" }] }); }],
   ["no scraper rule", (objs) => { policy(objs).spec.ingress = policy(objs).spec.ingress.filter((r) => !r.from.some((p) => p.namespaceSelector)); }],
 ];
-const sts = (objs) => objs.find((o) => o.kind === "StatefulSet");
+// Broken copies of a render with read replicas (a StatefulSet that follows
+// the primary); each must be rejected too.
+const replicaMutations = [
+  ["replica follows nothing: a second writer", (objs) => { delete replicaConfig(objs).data.IMPORTAI_FOLLOW; }],
+  ["replica follows the read Service", (objs) => { replicaConfig(objs).data.IMPORTAI_FOLLOW = "importai-read:50051"; }],
+  ["replica follows another namespace", (objs) => { replicaConfig(objs).data.IMPORTAI_FOLLOW = "importai.elsewhere.svc.cluster.local:50051"; }],
+  ["replica follows the metrics port", (objs) => { replicaConfig(objs).data.IMPORTAI_FOLLOW = "importai:9090"; }],
+  ["malformed max lag", (objs) => { replicaConfig(objs).data.IMPORTAI_MAX_LAG = "10"; }],
+  ["no follow token", (objs) => { replicaContainer(objs).env = replicaContainer(objs).env.filter((e) => e.name !== "IMPORTAI_FOLLOW_TOKEN_FILE"); }],
+  ["follow token from another Secret", (objs) => {
+    const secret = structuredClone(objs.find((o) => o.kind === "Secret"));
+    secret.metadata.name = "other-token";
+    objs.push(secret);
+    replica(objs).spec.template.spec.volumes.find((v) => v.secret).secret.secretName = "other-token";
+  }],
+  ["replica on another image", (objs) => { replicaContainer(objs).image = "importai:other"; }],
+  ["one replica", (objs) => { replica(objs).spec.replicas = 1; }],
+  ["replica selector takes the primary's pod", (objs) => { delete replica(objs).spec.selector.matchLabels["app.kubernetes.io/component"]; }],
+  ["replica without its own volume", (objs) => {
+    delete replica(objs).spec.volumeClaimTemplates;
+    replica(objs).spec.template.spec.volumes.push({ name: "data", emptyDir: {} });
+  }],
+  ["readiness blind to lag", (objs) => { replicaContainer(objs).readinessProbe.grpc.service = "importai.v1.ArchiveService"; }],
+  ["liveness restarts lagging replicas", (objs) => { delete replicaContainer(objs).livenessProbe.grpc.service; }],
+  ["startup restarts a replica copying its snapshot", (objs) => { replicaContainer(objs).startupProbe.grpc.service = ""; }],
+  ["no anti-affinity", (objs) => { delete replica(objs).spec.template.spec.affinity; }],
+  ["anti-affinity by zone only", (objs) => {
+    for (const t of replica(objs).spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution) {
+      t.podAffinityTerm.topologyKey = "topology.kubernetes.io/zone";
+    }
+  }],
+  ["anti-affinity against other pods", (objs) => {
+    for (const t of replica(objs).spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution) {
+      t.podAffinityTerm.labelSelector = { matchLabels: { "app.kubernetes.io/name": "other" } };
+    }
+  }],
+  ["no PodDisruptionBudget", (objs) => { objs.splice(objs.findIndex((o) => o.kind === "PodDisruptionBudget"), 1); }],
+  ["PodDisruptionBudget selects the primary only", (objs) => { budget(objs).spec.selector.matchLabels["app.kubernetes.io/component"] = "server"; }],
+  ["PodDisruptionBudget blocks drains", (objs) => { budget(objs).spec.maxUnavailable = 0; }],
+  ["PodDisruptionBudget lets every replica go", (objs) => { delete budget(objs).spec.maxUnavailable; budget(objs).spec.minAvailable = "0%"; }],
+  ["no read Service", (objs) => { objs.splice(objs.findIndex((o) => o.metadata?.name === "importai-read"), 1); }],
+  ["read Service not headless", (objs) => { delete readService(objs).spec.clusterIP; }],
+  ["read Service misses the replicas", (objs) => { readService(objs).spec.selector["app.kubernetes.io/component"] = "server"; }],
+  ["read Service misses the primary", (objs) => { readService(objs).spec.selector["app.kubernetes.io/component"] = "replica"; }],
+  ["read Service publishes lagging replicas", (objs) => { readService(objs).spec.publishNotReadyAddresses = true; }],
+  ["write Service selects the replicas", (objs) => { delete objs.find((o) => o.kind === "Service" && o.metadata.name === "importai").spec.selector["app.kubernetes.io/component"]; }],
+  ["NetworkPolicy leaves the replicas out", (objs) => { policy(objs).spec.podSelector.matchLabels["app.kubernetes.io/component"] = "server"; }],
+  ["replicas cannot reach the primary", (objs) => {
+    policy(objs).spec.ingress[0].from = [{ podSelector: { matchLabels: { "app.kubernetes.io/component": "server" } } }];
+  }],
+];
+const follows = (objs, o) => o.kind === "StatefulSet" && isFollower(objs, o);
+const sts = (objs) => objs.find((o) => o.kind === "StatefulSet" && !follows(objs, o));
 const container = (objs) => sts(objs).spec.template.spec.containers[0];
-const config = (objs) => objs.find((o) => o.kind === "ConfigMap");
+const config = (objs) => objs.find((o) => o.kind === "ConfigMap" && o.metadata.name === container(objs).envFrom[0].configMapRef.name);
 const policy = (objs) => objs.find((o) => o.kind === "NetworkPolicy");
+const replica = (objs) => objs.find((o) => follows(objs, o));
+const replicaContainer = (objs) => replica(objs).spec.template.spec.containers[0];
+const replicaConfig = (objs) => objs.find((o) => o.kind === "ConfigMap" && o.data?.IMPORTAI_FOLLOW !== undefined);
+const budget = (objs) => objs.find((o) => o.kind === "PodDisruptionBudget");
+const readService = (objs) => objs.find((o) => o.kind === "Service" && o.metadata.name === "importai-read");
 
 async function selfTest(name, objects) {
   const failures = [];
   const baseline = await renderProblems(objects);
   if (baseline.problems.length) failures.push(`the unbroken render ${name} fails: ${baseline.problems.join("; ")}`);
-  for (const [what, mutate] of mutations) {
+  const all = objects.some((o) => follows(objects, o)) ? mutations.concat(replicaMutations) : mutations;
+  for (const [what, mutate] of all) {
     const copy = structuredClone(objects);
     mutate(copy);
     const { problems } = await renderProblems(copy);
@@ -508,9 +782,22 @@ async function selfTest(name, objects) {
   return failures;
 }
 
-function printSettings(objects) {
-  const statefulSet = objects.find((o) => o?.kind === "StatefulSet");
-  if (!statefulSet) throw new Error("no StatefulSet in the render");
+// The StatefulSets' names, the primary first, then the followers: "NAME
+// primary" or "NAME follower".
+function printStatefulSets(objects) {
+  const statefulSets = objects.filter((o) => o?.kind === "StatefulSet");
+  if (!statefulSets.length) throw new Error("no StatefulSet in the render");
+  const role = (o) => (isFollower(objects, o) ? "follower" : "primary");
+  for (const o of statefulSets.filter((s) => role(s) === "primary").concat(statefulSets.filter((s) => role(s) === "follower"))) {
+    console.log(`${o.metadata?.name} ${role(o)}`);
+  }
+}
+
+function printSettings(objects, name) {
+  const statefulSet = name === undefined
+    ? objects.find((o) => o?.kind === "StatefulSet" && !isFollower(objects, o))
+    : objects.find((o) => o?.kind === "StatefulSet" && o.metadata?.name === name);
+  if (!statefulSet) throw new Error(`no StatefulSet ${name ?? "without IMPORTAI_FOLLOW"} in the render`);
   const pod = statefulSet.spec?.template?.spec ?? {};
   const server = (pod.containers ?? []).find((c) => c.name === "importai-server") ?? pod.containers?.[0];
   if (!server) throw new Error("no container in the StatefulSet");
@@ -532,18 +819,23 @@ function printSettings(objects) {
 }
 
 async function main(argv) {
-  if (argv[0] === "--settings" && argv.length === 2) {
-    printSettings(parseRender(readFileSync(argv[1], "utf8"), argv[1]));
+  if (argv[0] === "--settings" && (argv.length === 2 || argv.length === 3)) {
+    printSettings(parseRender(readFileSync(argv[1], "utf8"), argv[1]), argv[2]);
+    return 0;
+  }
+  if (argv[0] === "--statefulsets" && argv.length === 2) {
+    printStatefulSets(parseRender(readFileSync(argv[1], "utf8"), argv[1]));
     return 0;
   }
   const selfTestMode = argv[0] === "--self-test";
   const specs = selfTestMode ? argv.slice(1) : argv;
   if (specs.length === 0 || specs.some((s) => !s.includes("="))) {
-    console.error("usage: validate-k8s.mjs [--self-test] NAME=RENDERED.yaml ... | --settings RENDERED.yaml");
+    console.error("usage: validate-k8s.mjs [--self-test] NAME=RENDERED.yaml ... | --settings RENDERED.yaml [STATEFULSET] | --statefulsets RENDERED.yaml");
     return 2;
   }
   const failures = [];
   const results = new Map();
+  const renders = new Map();
   for (const spec of specs) {
     const [name, file] = [spec.slice(0, spec.indexOf("=")), spec.slice(spec.indexOf("=") + 1)];
     let objects;
@@ -559,12 +851,13 @@ async function main(argv) {
     }
     const { problems, facts } = await renderProblems(objects);
     results.set(name, facts);
+    renders.set(name, objects);
     for (const p of problems) failures.push(`${name}: ${p}`);
     if (!problems.length) {
       console.log(`${name}: ${objects.length} objects valid (${objects.map(describe).join(", ")})`);
     }
   }
-  failures.push(...comparisonProblems(results));
+  failures.push(...comparisonProblems(results, renders));
   for (const f of failures) console.error(`FAIL: ${f}`);
   return failures.length ? 1 : 0;
 }

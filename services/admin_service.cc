@@ -9,6 +9,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "common/limits.h"
+#include "services/refused_stream.h"
+#include "services/replication/snapshot_stream.h"
 #include "services/reply.h"
 
 namespace importai::services {
@@ -107,6 +110,31 @@ grpc::ServerUnaryReactor* AdminServiceImpl::CreateCheckpoint(
       google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
           absl::ToUnixNanos(absl::Now()));
   return Reply(context, absl::OkStatus());
+}
+
+grpc::ServerWriteReactor<v1::SnapshotChunk>* AdminServiceImpl::StreamSnapshot(
+    grpc::CallbackServerContext* context,
+    const v1::StreamSnapshotRequest* /*request*/) {
+  absl::Status allowed = authorizer_.Authorize(*context);
+  if (allowed.ok() && active_snapshots_.fetch_add(1) >= kMaxConcurrentSnapshots) {
+    active_snapshots_.fetch_sub(1);
+    allowed = absl::ResourceExhaustedError(absl::StrCat(
+        "already sending ", kMaxConcurrentSnapshots,
+        " snapshots, the most at once; retry when one has finished"));
+  }
+  absl::StatusOr<std::unique_ptr<storage::IssueSnapshot>> snapshot;
+  if (allowed.ok()) {
+    snapshot = store_.OpenSnapshot();
+    if (!snapshot.ok()) {
+      active_snapshots_.fetch_sub(1);
+      allowed = snapshot.status();
+    }
+  }
+  if (!allowed.ok()) {
+    return new RefusedStream<v1::SnapshotChunk>(allowed);
+  }
+  return new replication::SnapshotStream(*std::move(snapshot),
+                                         &active_snapshots_);
 }
 
 }  // namespace importai::services

@@ -1,6 +1,7 @@
 #ifndef IMPORTAI_SERVICES_ADMIN_SERVICE_H_
 #define IMPORTAI_SERVICES_ADMIN_SERVICE_H_
 
+#include <atomic>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -21,7 +22,8 @@ absl::StatusOr<std::string> CheckpointDirectory(const std::string& root,
                                                 absl::string_view field);
 
 // importai.v1.AdminService: checkpoints for backups, written under
-// `checkpoint_root` only. `store` must outlive the service.
+// `checkpoint_root` only, and snapshots for new replicas (at most
+// kMaxConcurrentSnapshots at once). `store` must outlive the service.
 class AdminServiceImpl final : public v1::AdminService::CallbackService {
  public:
   // Calls must pass `authorizer`, like writes.
@@ -35,11 +37,15 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::CreateCheckpointRequest* request,
       v1::Checkpoint* response) override;
+  grpc::ServerWriteReactor<v1::SnapshotChunk>* StreamSnapshot(
+      grpc::CallbackServerContext* context,
+      const v1::StreamSnapshotRequest* request) override;
 
  private:
   storage::ArchiveStore& store_;
   const std::string checkpoint_root_;
   const WriteAuthorizer& authorizer_;
+  std::atomic<int> active_snapshots_{0};
 };
 
 }  // namespace importai::services

@@ -8,6 +8,7 @@
 #include "services/archive_handlers.h"
 #include "services/feed/feed_errors.h"
 #include "services/feed/watch_request.h"
+#include "services/replication/revision_gate.h"
 #include "services/reply.h"
 #include "services/search_handlers.h"
 
@@ -51,14 +52,6 @@ absl::Status CheckReadSize(size_t bytes) {
                    kMaxReadRequestBytes, " bytes for a read"));
 }
 
-// Answers a read with `handle()`, or with CheckReadSize's refusal.
-template <typename Request, typename Handle>
-grpc::ServerUnaryReactor* ServeRead(grpc::CallbackServerContext* context,
-                                    const Request& request, Handle handle) {
-  absl::Status size = CheckReadSize(request.ByteSizeLong());
-  return Reply(context, size.ok() ? handle() : size);
-}
-
 // The raw methods' requests are checked before they are parsed.
 template <typename Request>
 absl::Status DecodeRead(const grpc::ByteBuffer& bytes, Request* request) {
@@ -68,23 +61,50 @@ absl::Status DecodeRead(const grpc::ByteBuffer& bytes, Request* request) {
 
 }  // namespace
 
+template <typename Handle>
+grpc::ServerUnaryReactor* ArchiveServiceImpl::Serve(
+    grpc::CallbackServerContext* context, size_t request_bytes,
+    Handle handle) {
+  if (absl::Status size = CheckReadSize(request_bytes); !size.ok()) {
+    return Reply(context, size);
+  }
+  absl::StatusOr<int64_t> wanted = replication::RequestedMinRevision(*context);
+  if (!wanted.ok()) return Reply(context, wanted.status());
+  if (*wanted <= store_.HeadRevision()) return Reply(context, handle());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const absl::Time deadline = absl::FromChrono(context->deadline());
+  absl::Status waiting =
+      gate_.Wait(*wanted, deadline, [reactor, handle](absl::Status ready) {
+        reactor->Finish(ToGrpcStatus(ready.ok() ? handle() : ready));
+      });
+  if (!waiting.ok()) reactor->Finish(ToGrpcStatus(waiting));
+  return reactor;
+}
+
+template <typename Request, typename Handle>
+grpc::ServerUnaryReactor* ArchiveServiceImpl::ServeRead(
+    grpc::CallbackServerContext* context, const Request& request,
+    Handle handle) {
+  return Serve(context, request.ByteSizeLong(), std::move(handle));
+}
+
 grpc::ServerUnaryReactor* ArchiveServiceImpl::GetIssue(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  v1::GetIssueRequest parsed;
-  if (absl::Status decoded = DecodeRead(*request, &parsed); !decoded.ok()) {
-    return Reply(context, decoded);
-  }
-  absl::StatusOr<std::shared_ptr<const std::string>> bytes =
-      services::GetIssue(store_, parsed);
-  if (bytes.ok()) *response = SharedBytesToByteBuffer(*std::move(bytes));
-  return Reply(context, bytes.status());
+  return Serve(context, request->Length(), [this, request, response] {
+    v1::GetIssueRequest parsed;
+    IMPORTAI_RETURN_IF_ERROR(DecodeRequest(*request, &parsed));
+    absl::StatusOr<std::shared_ptr<const std::string>> bytes =
+        services::GetIssue(store_, parsed);
+    if (bytes.ok()) *response = SharedBytesToByteBuffer(*std::move(bytes));
+    return bytes.status();
+  });
 }
 
 grpc::ServerUnaryReactor* ArchiveServiceImpl::ListIssues(
     grpc::CallbackServerContext* context, const v1::ListIssuesRequest* request,
     v1::ListIssuesResponse* response) {
-  return ServeRead(context, *request, [&] {
+  return ServeRead(context, *request, [this, request, response] {
     return services::ListIssues(store_, *request, response);
   });
 }
@@ -92,7 +112,7 @@ grpc::ServerUnaryReactor* ArchiveServiceImpl::ListIssues(
 grpc::ServerUnaryReactor* ArchiveServiceImpl::GetSection(
     grpc::CallbackServerContext* context, const v1::GetSectionRequest* request,
     v1::Section* response) {
-  return ServeRead(context, *request, [&] {
+  return ServeRead(context, *request, [this, request, response] {
     return services::GetSection(store_, *request, response);
   });
 }
@@ -101,7 +121,7 @@ grpc::ServerUnaryReactor* ArchiveServiceImpl::ListSections(
     grpc::CallbackServerContext* context,
     const v1::ListSectionsRequest* request,
     v1::ListSectionsResponse* response) {
-  return ServeRead(context, *request, [&] {
+  return ServeRead(context, *request, [this, request, response] {
     return services::ListSections(store_, *request, response);
   });
 }
@@ -109,7 +129,7 @@ grpc::ServerUnaryReactor* ArchiveServiceImpl::ListSections(
 grpc::ServerUnaryReactor* ArchiveServiceImpl::GetTale(
     grpc::CallbackServerContext* context, const v1::GetTaleRequest* request,
     v1::Tale* response) {
-  return ServeRead(context, *request, [&] {
+  return ServeRead(context, *request, [this, request, response] {
     return services::GetTale(store_, *request, response);
   });
 }
@@ -117,7 +137,7 @@ grpc::ServerUnaryReactor* ArchiveServiceImpl::GetTale(
 grpc::ServerUnaryReactor* ArchiveServiceImpl::ListTales(
     grpc::CallbackServerContext* context, const v1::ListTalesRequest* request,
     v1::ListTalesResponse* response) {
-  return ServeRead(context, *request, [&] {
+  return ServeRead(context, *request, [this, request, response] {
     return services::ListTales(store_, *request, response);
   });
 }
@@ -125,7 +145,7 @@ grpc::ServerUnaryReactor* ArchiveServiceImpl::ListTales(
 grpc::ServerUnaryReactor* ArchiveServiceImpl::Search(
     grpc::CallbackServerContext* context, const v1::SearchRequest* request,
     v1::SearchResponse* response) {
-  return ServeRead(context, *request, [&] {
+  return ServeRead(context, *request, [this, request, response] {
     return services::Search(store_, *request, response);
   });
 }
@@ -134,7 +154,7 @@ grpc::ServerUnaryReactor* ArchiveServiceImpl::ListCitingSections(
     grpc::CallbackServerContext* context,
     const v1::ListCitingSectionsRequest* request,
     v1::ListCitingSectionsResponse* response) {
-  return ServeRead(context, *request, [&] {
+  return ServeRead(context, *request, [this, request, response] {
     return services::ListCitingSections(store_, *request, response);
   });
 }
@@ -155,7 +175,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* ArchiveServiceImpl::WatchIssues(
 grpc::ServerUnaryReactor* ArchiveServiceImpl::GetFeedInfo(
     grpc::CallbackServerContext* context, const v1::GetFeedInfoRequest* request,
     v1::FeedInfo* response) {
-  return ServeRead(context, *request, [&] {
+  return ServeRead(context, *request, [this, request, response] {
     *response = feed_.Info();
     return absl::OkStatus();
   });

@@ -3,6 +3,7 @@
 
 #include "importai/v1/archive_service.grpc.pb.h"
 #include "services/feed/feed_hub.h"
+#include "services/replication/revision_gate.h"
 #include "storage/archive_store.h"
 
 namespace importai::services {
@@ -13,14 +14,17 @@ using ArchiveServiceBase = v1::ArchiveService::WithRawCallbackMethod_GetIssue<
     v1::ArchiveService::WithRawCallbackMethod_WatchIssues<
         v1::ArchiveService::CallbackService>>;
 
-// importai.v1.ArchiveService on the callback API. Thread-safe; `store` and
-// `feed` must outlive the service. Every method refuses a request larger than
-// kMaxReadRequestBytes (common/limits.h) with RESOURCE_EXHAUSTED before any
-// other work: gRPC's receive limit is the whole server's, sized for ingests.
+// importai.v1.ArchiveService on the callback API. Thread-safe; `store`,
+// `feed` and `gate` must outlive the service. Every method refuses a request
+// larger than kMaxReadRequestBytes (common/limits.h) with RESOURCE_EXHAUSTED
+// before any other work: gRPC's receive limit is the whole server's, sized
+// for ingests. Every unary read asking for a revision not applied yet
+// (x-importai-min-revision) is held by `gate` until it is.
 class ArchiveServiceImpl final : public ArchiveServiceBase {
  public:
-  ArchiveServiceImpl(storage::ArchiveStore* store, feed::FeedHub* feed)
-      : store_(*store), feed_(*feed) {}
+  ArchiveServiceImpl(storage::ArchiveStore* store, feed::FeedHub* feed,
+                     replication::RevisionGate* gate)
+      : store_(*store), feed_(*feed), gate_(*gate) {}
 
   // Request: a serialized GetIssueRequest; response: a serialized Issue.
   grpc::ServerUnaryReactor* GetIssue(grpc::CallbackServerContext* context,
@@ -60,8 +64,19 @@ class ArchiveServiceImpl final : public ArchiveServiceBase {
                                       v1::ListTalesResponse* response) override;
 
  private:
+  // Answers with `handle()` (which must own or point at what it uses: it
+  // may run later, on the gate's thread) once the request's size and its
+  // minimum revision allow.
+  template <typename Handle>
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                  size_t request_bytes, Handle handle);
+  template <typename Request, typename Handle>
+  grpc::ServerUnaryReactor* ServeRead(grpc::CallbackServerContext* context,
+                                      const Request& request, Handle handle);
+
   storage::ArchiveStore& store_;
   feed::FeedHub& feed_;
+  replication::RevisionGate& gate_;
 };
 
 }  // namespace importai::services

@@ -67,7 +67,7 @@ bool WritesAreOpen(const ServerOptions& options) {
 
 absl::Status CheckWritesAreGuarded(const ServerOptions& options) {
   if (!WritesAreOpen(options) || options.allow_unauthenticated_writes ||
-      IsLoopbackListen(options.listen)) {
+      IsLoopbackListen(options.listen) || !options.follow.primary.empty()) {
     return absl::OkStatus();
   }
   return absl::FailedPreconditionError(absl::StrCat(
@@ -84,11 +84,14 @@ ArchiveServer::ArchiveServer(storage::ArchiveStore* store,
                              const ServerOptions& options)
     : store_(*store),
       metrics_(ServedMethods()),
-      authorizer_(options.write_token),
+      authorizer_(options.write_token, options.follow.primary),
       feed_(store, options.feed),
-      archive_service_(store, &feed_),
+      gate_([store] { return store->HeadRevision(); }),
+      archive_service_(store, &feed_, &gate_),
       ingest_service_(store, options.ingest, &metrics_, &authorizer_),
-      admin_service_(store, options.checkpoint_root, &authorizer_) {}
+      admin_service_(store, options.checkpoint_root, &authorizer_) {
+  feed_.OnPublish([this] { gate_.Notify(); });
+}
 
 MetricGauges ArchiveServer::ReadGauges() {
   MetricGauges gauges;
@@ -101,7 +104,20 @@ MetricGauges ArchiveServer::ReadGauges() {
   gauges.live_data_bytes = stats.live_data_bytes;
   gauges.block_cache_hits = stats.block_cache_hits;
   gauges.block_cache_misses = stats.block_cache_misses;
+  if (follower_ != nullptr) {
+    const replication::ReplicaStatus status = follower_->Status();
+    gauges.replica = ReplicaGauges{status.connected,
+                                   status.serving,
+                                   status.lag_revisions,
+                                   absl::ToDoubleSeconds(status.lag),
+                                   status.applied,
+                                   status.bootstraps};
+  }
   return gauges;
+}
+
+void ArchiveServer::SetReadHealth(bool serving) {
+  server_->GetHealthCheckService()->SetServingStatus("", serving);
 }
 
 absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
@@ -175,7 +191,20 @@ absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
   }
   grpc::HealthCheckServiceInterface* health =
       server->server_->GetHealthCheckService();
-  for (const char* name : kServiceNames) health->SetServingStatus(name, true);
+  const bool replica = !options.follow.primary.empty();
+  for (const char* name : kServiceNames) {
+    // A replica serves no writes. Its reads are up ("" says whether it is
+    // within max_lag), so probes of ArchiveService do not restart one that
+    // is catching up.
+    health->SetServingStatus(name, !replica || name == kServiceNames[0]);
+  }
+  if (replica) {
+    health->SetServingStatus("", false);
+    ArchiveServer* raw = server.get();
+    server->follower_ = std::make_unique<replication::Follower>(
+        store, options.follow,
+        [raw](bool serving) { raw->SetReadHealth(serving); });
+  }
   return server;
 }
 
@@ -186,6 +215,8 @@ void ArchiveServer::Shutdown(absl::Duration grace) {
   log::Write(log::Level::kWarning, "shutting down",
              {{"grace_ms", absl::ToInt64Milliseconds(grace)},
               {"subscribers", static_cast<int64_t>(feed_.subscriber_count())}});
+  // Before health says NOT_SERVING, so the follower cannot say otherwise.
+  if (follower_ != nullptr) follower_->Stop();
   server_->GetHealthCheckService()->SetServingStatus(false);
   feed_.Shutdown();
   server_->Shutdown(std::chrono::system_clock::now() +

@@ -15,6 +15,8 @@
 #include "services/observability/metrics_endpoint.h"
 #include "services/observability/scrape_gauges.h"
 #include "services/observability/server_metrics.h"
+#include "services/replication/follower.h"
+#include "services/replication/revision_gate.h"
 #include "services/write_authorizer.h"
 #include "storage/archive_store.h"
 
@@ -48,11 +50,16 @@ struct ServerOptions {
   absl::Duration keepalive_timeout = absl::Seconds(20);
   IngestLimits ingest;
   feed::FeedOptions feed;
+  // With a primary set, a read replica of it (importai-server --follow):
+  // its store changes only from the primary's feed; writes and admin calls
+  // are FAILED_PRECONDITION, and health follows the replica's lag.
+  replication::FollowerOptions follow;
 };
 
 // FAILED_PRECONDITION, saying what to set, when `options` would serve writes
 // (IngestService, AdminService) to whoever reaches a non-loopback address:
-// no write token, no client CA, and no allow_unauthenticated_writes.
+// no write token, no client CA, and no allow_unauthenticated_writes. A
+// replica serves no writes, so it passes.
 absl::Status CheckWritesAreGuarded(const ServerOptions& options);
 
 // A running gRPC server with ArchiveService, IngestService, AdminService,
@@ -80,7 +87,10 @@ class ArchiveServer {
   }
   ServerMetrics& metrics() { return metrics_; }
 
-  // Reports NOT_SERVING, ends open WatchIssues streams with UNAVAILABLE (so
+  // Null unless a replica.
+  replication::Follower* follower() { return follower_.get(); }
+
+  // Stops following (on a replica), reports NOT_SERVING, ends open WatchIssues streams with UNAVAILABLE (so
   // clients reconnect and resume), stops accepting calls, lets in-flight
   // calls finish for up to `grace`, then cancels the rest. Safe to call more
   // than once.
@@ -93,18 +103,22 @@ class ArchiveServer {
   ArchiveServer(storage::ArchiveStore* store, const ServerOptions& options);
 
   MetricGauges ReadGauges();
+  void SetReadHealth(bool serving);
 
   storage::ArchiveStore& store_;
   // Declared before the services and the server, so they outlive them.
   ServerMetrics metrics_;
   WriteAuthorizer authorizer_;
   feed::FeedHub feed_;
+  replication::RevisionGate gate_;
   ArchiveServiceImpl archive_service_;
   IngestServiceImpl ingest_service_;
   AdminServiceImpl admin_service_;
   std::unique_ptr<grpc::Server> server_;
   // Declared after what scrapes read, so it stops before they go.
   std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
+  // Started once the server serves; stopped first by Shutdown().
+  std::unique_ptr<replication::Follower> follower_;
   int port_ = 0;
   std::string address_;
 };

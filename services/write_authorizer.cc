@@ -2,7 +2,10 @@
 
 #include <openssl/crypto.h>
 
+#include <utility>
+
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 
 namespace importai::services {
 namespace {
@@ -11,13 +14,14 @@ constexpr absl::string_view kBearer = "Bearer ";
 
 }  // namespace
 
-WriteAuthorizer::WriteAuthorizer(absl::string_view token) {
+WriteAuthorizer::WriteAuthorizer(absl::string_view token, std::string primary)
+    : primary_(std::move(primary)) {
   if (!token.empty()) token_digest_ = Sha256(token);
 }
 
 absl::Status WriteAuthorizer::Authorize(
     const grpc::ServerContextBase& context) const {
-  if (open()) return absl::OkStatus();
+  if (open() && primary_.empty()) return absl::OkStatus();
   const auto& metadata = context.client_metadata();
   auto found = metadata.find("authorization");
   if (found == metadata.end()) return AuthorizeHeader(nullptr);
@@ -27,6 +31,11 @@ absl::Status WriteAuthorizer::Authorize(
 
 absl::Status WriteAuthorizer::AuthorizeHeader(
     const absl::string_view* authorization) const {
+  if (!primary_.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "this server is a read replica of ", primary_,
+        ": send writes and admin calls to the primary"));
+  }
   if (open()) return absl::OkStatus();
   absl::string_view token;
   if (authorization == nullptr ||

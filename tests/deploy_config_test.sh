@@ -6,14 +6,18 @@
 # with a real token in the Secret's file the real importai-server starts with
 # each overlay's values (metrics and data moved to a scratch setup, gRPC on
 # 0.0.0.0 with a free port), answers the gRPC health checks its probes ask,
-# and exits 0 on SIGTERM.
+# and exits 0 on SIGTERM. An overlay with read replicas (ha) runs each
+# StatefulSet so: the primary, then each replica following it with the
+# primary's token, whose probes must answer SERVING once it has caught up.
 # usage: deploy_config_test.sh SERVER BUF
 set -euo pipefail
 SERVER=$1 BUF=$2
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
-trap cleanup EXIT
+# The servers still running (an overlay's primary, then its replicas).
+PIDS=()
+trap 'for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; cleanup' EXIT
 
 command -v kubectl >/dev/null || fail "kubectl not found: run scripts/install-deps.sh"
 command -v node >/dev/null || fail "node not found: run scripts/install-deps.sh"
@@ -43,52 +47,118 @@ while read -r setting; do check_variable "${setting%%=*}" deploy/Dockerfile; don
 )
 echo "image: its ENV alone refuses to serve open writes"
 
-for dir in "$ROOT"/deploy/k8s/overlays/*/; do
-  name=$(basename "$dir")
-  kubectl kustomize "$dir" >"$WORK/$name.yaml" 2>"$WORK/$name.err" || fail "kubectl kustomize $dir: $(cat "$WORK/$name.err")"
-  # "env KEY=VALUE" for the ConfigMap the container reads, "probe SERVICE"
-  # for each gRPC probe.
-  node "$ROOT/deploy/validate-k8s.mjs" --settings "$WORK/$name.yaml" >"$WORK/$name.settings" 2>&1 \
-    || fail "reading $name's settings: $(cat "$WORK/$name.settings")"
+# try_statefulset OVERLAY STATEFULSET ROLE: the real server with what the
+# StatefulSet's container is given. A follower (a read replica) follows the
+# overlay's primary, started before it and still running, with the primary's
+# token in its Secret's file, and its probes are answered SERVING once it has
+# caught up. Leaves the server running (PIDS) for the replicas that follow.
+try_statefulset() {
+  local name=$1 sts=$2 role=$3
+  local label="overlay $name"
+  [ "$role" = primary ] || label="overlay $name, $sts"
+  local settings="$WORK/$name-$sts.settings"
+  # "env KEY=VALUE" for the ConfigMaps the container reads, "file PATH
+  # BASE64" for each file of a mounted Secret, "probe SERVICE" for each gRPC
+  # probe.
+  node "$ROOT/deploy/validate-k8s.mjs" --settings "$WORK/$name.yaml" "$sts" >"$settings" 2>&1 \
+    || fail "reading $label's settings: $(cat "$settings")"
   # Each file of a mounted Secret (the write token) as a scratch copy; a
   # variable naming one names the copy instead.
-  declare -A copies=()
-  mkdir -p "$WORK/files-$name"
+  local -A copies=()
+  local kind path data setting value
+  mkdir -p "$WORK/files-$name-$sts"
   while read -r kind path data; do
     [ "$kind" = file ] || continue
-    copies[$path]="$WORK/files-$name/$(basename "$path")"
+    copies[$path]="$WORK/files-$name-$sts/$(basename "$path")"
     base64 -d <<<"$data" >"${copies[$path]}"
-  done <"$WORK/$name.settings"
-  variables=()
+  done <"$settings"
+  local variables=()
   while read -r kind setting; do
     [ "$kind" = env ] || continue
-    check_variable "${setting%%=*}" "overlay $name"
+    check_variable "${setting%%=*}" "$label"
     value=${setting#*=}
     [ -z "${copies[$value]:-}" ] || setting="${setting%%=*}=${copies[$value]}"
     variables+=("$setting")
-  done <"$WORK/$name.settings"
-  [ "${#variables[@]}" -gt 0 ] || fail "overlay $name sets no IMPORTAI_* variables"
+  done <"$settings"
+  [ "${#variables[@]}" -gt 0 ] || fail "$label sets no IMPORTAI_* variables"
+  local token_file
   token_file=$(printf '%s\n' "${variables[@]}" | sed -n 's/^IMPORTAI_INGEST_TOKEN_FILE=//p')
-  [ -n "$token_file" ] && [ -f "$token_file" ] || fail "overlay $name: no write token file from a Secret"
+  [ -n "$token_file" ] && [ -f "$token_file" ] || fail "$label: no write token file from a Secret"
+
+  # A replica follows the primary started above (its IMPORTAI_FOLLOW names
+  # the primary's Service in the cluster; the flag wins).
+  local follow=()
+  if [ "$role" = follower ]; then
+    [ -n "$PRIMARY_ADDRESS" ] || fail "$label: a replica StatefulSet but no primary to follow"
+    local follow_token
+    follow_token=$(printf '%s\n' "${variables[@]}" | sed -n 's/^IMPORTAI_FOLLOW_TOKEN_FILE=//p')
+    [ -n "$follow_token" ] && [ -f "$follow_token" ] || fail "$label: no follow token file from a Secret"
+    follow=(--follow="$PRIMARY_ADDRESS")
+  fi
 
   # The real server with those values; the command line moves gRPC, metrics
   # and data to a scratch loopback setup (flags win over the environment).
   # As shipped, the Secret holds the placeholder: the server refuses it.
   for setting in "${variables[@]}"; do export "${setting?}"; done
   expect_server_refuses 'placeholder token' --listen=127.0.0.1:0 \
-    --data_dir="$WORK/data-$name" --metrics_listen=127.0.0.1:0
-  # With a real token it serves, on the wildcard address too.
-  openssl rand -hex 32 >"$token_file"
-  start_server "$WORK/data-$name" --listen=0.0.0.0:0 --metrics_listen=127.0.0.1:0
+    --data_dir="$WORK/data-$name-$sts" --metrics_listen=127.0.0.1:0 "${follow[@]}"
+  # With a real token it serves, on the wildcard address too: a new one for
+  # the primary, the primary's for a replica (the Secret they share).
+  if [ "$role" = follower ]; then
+    cp "$PRIMARY_TOKEN" "$token_file"
+    cp "$PRIMARY_TOKEN" "$follow_token"
+  else
+    openssl rand -hex 32 >"$token_file"
+  fi
+  start_server "$WORK/data-$name-$sts" --listen=0.0.0.0:0 --metrics_listen=127.0.0.1:0 "${follow[@]}"
+  PIDS+=("$SERVER_PID")
+  SERVER_PID=""  # stopped with PIDS, after the replicas that follow it
   for setting in "${variables[@]}"; do unset "${setting%%=*}"; done
+  if [ "$role" = primary ]; then PRIMARY_ADDRESS=$ADDRESS PRIMARY_TOKEN=$token_file; fi
+
+  # Each service a probe asks about answers SERVING: at once on a primary;
+  # on a replica once it has copied its snapshot and caught up (readiness
+  # asks about "", NOT_SERVING until then), within a minute.
+  local service deadline
   while read -r _ service; do
-    "$BUF" curl --protocol grpc --http2-prior-knowledge -d "{\"service\": \"$service\"}" \
-      "http://$ADDRESS/grpc.health.v1.Health/Check" >"$WORK/health" 2>"$WORK/health.err" || true
-    jq -e '.status == "SERVING"' "$WORK/health" >/dev/null 2>&1 \
-      || fail "overlay $name: health of '$service' (a probe asks it): $(cat "$WORK/health" "$WORK/health.err")"
-  done < <(grep '^probe' "$WORK/$name.settings" | sort -u)
-  stop_server
-  SERVER_PID=""  # stopped: nothing for cleanup (lib.sh) to kill
-  echo "overlay $name: placeholder token refused; ${#variables[@]} settings with a real token accepted by importai-server on 0.0.0.0, probes answered SERVING"
+    deadline=$((SECONDS + 60))
+    while :; do
+      "$BUF" curl --protocol grpc --http2-prior-knowledge -d "{\"service\": \"$service\"}" \
+        "http://$ADDRESS/grpc.health.v1.Health/Check" >"$WORK/health" 2>"$WORK/health.err" || true
+      jq -e '.status == "SERVING"' "$WORK/health" >/dev/null 2>&1 && break
+      [ "$role" = follower ] && [ "$SECONDS" -lt "$deadline" ] \
+        || fail "$label: health of '$service' (a probe asks it): $(cat "$WORK/health" "$WORK/health.err")"
+      sleep 0.2
+    done
+  done < <(grep '^probe' "$settings" | sort -u)
+  echo "$label: placeholder token refused; ${#variables[@]} settings with a real token accepted by importai-server on 0.0.0.0$([ "$role" = primary ] || echo ", following the primary"), probes answered SERVING"
+}
+
+# stop_servers: SIGTERM to each server of PIDS, replicas before their
+# primary, and each must exit 0.
+stop_servers() {
+  local i code
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${PIDS[i]}"
+    code=0
+    wait "${PIDS[i]}" || code=$?
+    [ "$code" -eq 0 ] || fail "server ${PIDS[i]} exited with $code after SIGTERM"
+  done
+  PIDS=()
+}
+
+for dir in "$ROOT"/deploy/k8s/overlays/*/; do
+  name=$(basename "$dir")
+  kubectl kustomize "$dir" >"$WORK/$name.yaml" 2>"$WORK/$name.err" || fail "kubectl kustomize $dir: $(cat "$WORK/$name.err")"
+  # Its StatefulSets, the primary first, then any read replicas ("NAME ROLE").
+  node "$ROOT/deploy/validate-k8s.mjs" --statefulsets "$WORK/$name.yaml" >"$WORK/$name.statefulsets" 2>&1 \
+    || fail "listing $name's StatefulSets: $(cat "$WORK/$name.statefulsets")"
+  mapfile -t statefulsets <"$WORK/$name.statefulsets"
+  PRIMARY_ADDRESS="" PRIMARY_TOKEN=""
+  for line in "${statefulsets[@]}"; do
+    read -r sts role <<<"$line"
+    try_statefulset "$name" "$sts" "$role"
+  done
+  stop_servers
 done
 echo "deploy config: PASS"

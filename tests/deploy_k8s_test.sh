@@ -2,7 +2,10 @@
 # deploy/k8s: renders the base and every overlay with `kubectl kustomize`,
 # validates each object against the Kubernetes schemas (npm kubernetes-models,
 # unknown fields included) and the deployment's essentials (writes behind a
-# token from a Secret, a NetworkPolicy, ...), and checks the validator
+# token from a Secret, a NetworkPolicy, ...; for the ha overlay's read
+# replicas: following the primary's Service with its token, lag-aware
+# readiness, anti-affinity, a PodDisruptionBudget, the read Service over
+# every pod, and ha being prod plus replicas), and checks the validator
 # rejects deliberately broken renders (deploy/validate-k8s.mjs). The
 # kustomizations use the current fields (resources, patches, labels), which
 # need kustomize v4.1 or newer (kubectl 1.22+), and must render without
@@ -44,13 +47,19 @@ for dir in "$K8S/base" "$K8S"/overlays/*/; do
   if grep -i 'deprecated' "$WORK/$name.err"; then fail "kubectl kustomize $dir warns (above)"; fi
   renders+=("$name=$WORK/$name.yaml")
 done
-[ "${#renders[@]}" -ge 3 ] || fail "want the base and overlays dev and prod, got ${renders[*]}"
-if [ ! -s "$WORK/dev.yaml" ] || [ ! -s "$WORK/prod.yaml" ]; then fail "overlays dev and prod must both exist"; fi
+[ "${#renders[@]}" -ge 4 ] || fail "want the base and overlays dev, prod and ha, got ${renders[*]}"
+for name in dev prod ha; do [ -s "$WORK/$name.yaml" ] || fail "overlay $name must exist"; done
 grep -q '^  namespace: importai-dev$' "$WORK/dev.yaml" || fail "dev must deploy to namespace importai-dev"
 grep -q '^  namespace: importai$' "$WORK/prod.yaml" || fail "prod must deploy to namespace importai"
+# ha replaces prod in place: same namespace (the validator compares the rest).
+grep -q '^  namespace: importai$' "$WORK/ha.yaml" || fail "ha must deploy to namespace importai, as prod"
+node "$ROOT/deploy/validate-k8s.mjs" --statefulsets "$WORK/ha.yaml" >"$WORK/ha.statefulsets" \
+  || fail "listing ha's StatefulSets: $(cat "$WORK/ha.statefulsets")"
+grep -q ' follower$' "$WORK/ha.statefulsets" \
+  || fail "ha has no replica StatefulSet (one whose server has IMPORTAI_FOLLOW): $(tr '\n' ' ' <"$WORK/ha.statefulsets")"
 
 node "$ROOT/deploy/validate-k8s.mjs" "${renders[@]}" || fail "deploy/k8s does not validate (above)"
-node "$ROOT/deploy/validate-k8s.mjs" --self-test "prod=$WORK/prod.yaml" >"$WORK/self-test" 2>&1 \
+node "$ROOT/deploy/validate-k8s.mjs" --self-test "prod=$WORK/prod.yaml" "ha=$WORK/ha.yaml" >"$WORK/self-test" 2>&1 \
   || { cat "$WORK/self-test" >&2; fail "the validator's self-test failed: it let a broken render pass"; }
 echo "self-test: $(grep -c 'rejected' "$WORK/self-test") broken renders rejected"
 echo "deploy k8s: PASS"

@@ -10,6 +10,7 @@
 #include "cmd/cli/text_format.h"
 #include "cmd/cli/watch.h"
 #include "common/limits.h"
+#include "common/metadata.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -23,9 +24,10 @@ namespace {
 // One invocation: the stubs, the options and where output goes.
 class Client {
  public:
-  Client(const CliOptions& options, std::ostream& out, std::ostream& err)
+  Client(const ServerTarget& target, const CliOptions& options,
+         std::ostream& out, std::ostream& err)
       : options_(options), out_(out), err_(err) {
-    auto channel = NewChannel(options);
+    auto channel = NewChannel(target, options);
     archive_ = v1::ArchiveService::NewStub(channel);
     ingest_ = v1::IngestService::NewStub(channel);
     admin_ = v1::AdminService::NewStub(channel);
@@ -244,17 +246,23 @@ std::unique_ptr<grpc::ClientContext> NewCallContext(const CliOptions& options,
     context->AddMetadata("authorization",
                          absl::StrCat("Bearer ", options.write_token));
   }
+  if (!write && options.min_revision > 0) {
+    context->AddMetadata(kMinRevisionMetadata,
+                         absl::StrCat(options.min_revision));
+  }
   return context;
 }
 
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& server) {
-  CliOptions options;
-  options.server = server;
-  return NewChannel(options);
+  ServerTarget target;
+  target.uri = server;
+  return NewChannel(target, CliOptions());
 }
 
-std::shared_ptr<grpc::Channel> NewChannel(const CliOptions& options) {
+std::shared_ptr<grpc::Channel> NewChannel(const ServerTarget& target,
+                                          const CliOptions& options) {
   grpc::ChannelArguments args;
+  ApplyServerTarget(target, args);
   args.SetMaxReceiveMessageSize(-1);
   args.SetMaxSendMessageSize(-1);
   // A watch stream can sit idle between events; pings find a connection
@@ -276,12 +284,18 @@ std::shared_ptr<grpc::Channel> NewChannel(const CliOptions& options) {
     ssl.pem_private_key = options.tls_key_pem;
     credentials = grpc::SslCredentials(ssl);
   }
-  return grpc::CreateCustomChannel(options.server, credentials, args);
+  return grpc::CreateCustomChannel(target.uri, credentials, args);
 }
 
 int RunCommand(const std::vector<std::string>& args, const CliOptions& options,
                std::ostream& out, std::ostream& err) {
-  Client client(options, out, err);
+  const absl::StatusOr<ServerTarget> target = ParseServerTarget(options.server);
+  if (!target.ok()) {
+    err << "importai: --server=" << options.server << ": "
+        << target.status().message() << "\n";
+    return kExitUsage;
+  }
+  Client client(*target, options, out, err);
   if (args.empty()) return client.Usage("no command given");
   const std::string& command = args[0];
   const std::vector<std::string> operands(args.begin() + 1, args.end());

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "cmd/cli/server_target.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "importai/v1/ingest_service.pb.h"
@@ -18,9 +19,14 @@ namespace importai::cli {
 class WatchStop;
 
 struct CliOptions {
+  // --server as given: see ParseServerTarget.
   std::string server = "127.0.0.1:50051";
   bool json = false;
   absl::Duration timeout = absl::Seconds(30);
+  // Sent with every read (not with ingest, checkpoint or watch) as
+  // kMinRevisionMetadata, so a server that has not applied this revision yet
+  // waits for it; 0: not sent.
+  int64_t min_revision = 0;
   v1::IssueView view = v1::ISSUE_VIEW_UNSPECIFIED;
   int page_size = 0;
   std::string page_token;
@@ -58,7 +64,15 @@ inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
 
 inline constexpr const char kUsage[] =
-    "usage: importai [--server=HOST:PORT] [--json] COMMAND\n"
+    "usage: importai [--server=ADDRESS] [--json] [--min_revision=N] COMMAND\n"
+    "ADDRESS: HOST:PORT; or HOST:PORT,HOST:PORT,... or dns:///NAME:PORT, and\n"
+    "  calls go round-robin over every server it names (host names in a list\n"
+    "  are looked up once, at the start); writes (ingest, checkpoint) need\n"
+    "  the primary, so name it alone for them\n"
+    "--min_revision=N: reads (get, list, sections, tale, search, cited-by)\n"
+    "  are answered only once the server has applied revision N, e.g. the\n"
+    "  head revision an ingest printed; a server still behind it when\n"
+    "  --timeout runs out answers UNAVAILABLE (0, the default: off)\n"
     "commands:\n"
     "  ingest FILE...|-     store the issues in each file (- reads stdin):\n"
     "                       one request per file, stored whole or not at all\n"
@@ -68,7 +82,9 @@ inline constexpr const char kUsage[] =
     "                       [--source=LABEL]; a file that fails is reported\n"
     "                       and the next one still goes (not after\n"
     "                       UNAVAILABLE or a credential error); ends with a\n"
-    "                       summary; --json: one line per file\n"
+    "                       summary with the head revision (for\n"
+    "                       --min_revision); --json: one line per file, with\n"
+    "                       its headRevision\n"
     "  get N                one issue [--view=basic|full]\n"
     "  list                 issues, newest first [--page_size=N]\n"
     "                       [--page_token=T] [--view=basic|full]\n"
@@ -86,25 +102,30 @@ inline constexpr const char kUsage[] =
     "  watch                each change as it is stored, until interrupted\n"
     "                       [--from=REV] [--view=basic|full] [--max_events=N]\n"
     "                       [--progress_interval=DURATION]; reconnects and\n"
-    "                       resumes by itself; --json adds PROGRESS events\n"
+    "                       resumes by itself after the last revision it\n"
+    "                       printed, on another server of --server when\n"
+    "                       there is one; --json adds PROGRESS events\n"
     "exit status: 0 done; 1 a call failed (ingest: a file could not be read\n"
     "or ingested, or a copy was REJECTED); 2 a command line that makes no\n"
     "sense\n";
 
-// The channel every command uses: no message size limits, keepalive pings
-// for idle watch streams, and reconnect backoff bounded like the watch's.
-// TLS when `options` has a CA.
-std::shared_ptr<grpc::Channel> NewChannel(const CliOptions& options);
-// Plaintext, to `server`.
+// The channel every command uses, to `target` (parsed from
+// `options.server`): no message size limits, keepalive pings for idle watch
+// streams, and reconnect backoff bounded like the watch's. TLS when
+// `options` has a CA.
+std::shared_ptr<grpc::Channel> NewChannel(const ServerTarget& target,
+                                          const CliOptions& options);
+// Plaintext, to `server`, a gRPC target taken as it is (tests).
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& server);
 
-// A context for one call: the options' deadline and, for a `write`, the
-// write token when there is one.
+// A context for one call: the options' deadline; for a `write`, the write
+// token when there is one; for a read, --min_revision when it is set.
 std::unique_ptr<grpc::ClientContext> NewCallContext(const CliOptions& options,
                                                     bool write);
 
 // Runs `args` (command and its operands) against the server: results to
-// `out`, errors to `err`. Returns one of the exit codes above.
+// `out`, errors to `err`. Returns one of the exit codes above; a --server
+// that ParseServerTarget refuses is a usage error.
 int RunCommand(const std::vector<std::string>& args, const CliOptions& options,
                std::ostream& out, std::ostream& err);
 

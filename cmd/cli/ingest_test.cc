@@ -14,12 +14,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "cmd/cli/test_server.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
-#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
-#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 
 namespace importai::cli {
@@ -86,15 +85,10 @@ struct IngestOutput {
 class IngestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
-                             &port);
-    builder.RegisterService(&fake_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(port, 0);
-    stub_ = v1::IngestService::NewStub(
-        NewChannel(absl::StrCat("127.0.0.1:", port)));
+    std::string address;
+    server_ = StartTestServer({&fake_}, "127.0.0.1:0", address);
+    ASSERT_NE(server_, nullptr);
+    stub_ = v1::IngestService::NewStub(NewChannel(address));
   }
 
   void TearDown() override {

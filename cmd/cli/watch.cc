@@ -51,6 +51,17 @@ class ScopedAttach {
   WatchStop& stop_;
 };
 
+// Every call of the watch fails fast rather than waiting for the channel to
+// be ready (gRPC's default, made explicit: it is what failover rests on).
+// Over a round_robin channel (--server with several servers) a call goes
+// only to a server the channel is connected to: after a stream breaks
+// because its server went away, the next call goes to another one at once,
+// not to the dead one; when none is left, it fails with UNAVAILABLE at once
+// and the watch backs off until one is back.
+void FailFast(grpc::ClientContext& context) {
+  context.set_wait_for_ready(false);
+}
+
 // UNAVAILABLE: the server is shutting down or the connection was lost.
 // CANCELLED: not by us (Run() checks that first), so by a server that went
 // away while the call was starting. OK: a watch has no natural end, so the
@@ -137,6 +148,7 @@ grpc::Status Watcher::FindHead() {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        absl::ToChronoNanoseconds(options_.call_timeout));
+  FailFast(context);
   ScopedAttach attach(stop_, &context);
   v1::FeedInfo info;
   const grpc::Status status =
@@ -153,6 +165,7 @@ grpc::Status Watcher::FindHead() {
 
 grpc::Status Watcher::Stream() {
   grpc::ClientContext context;  // No deadline: a watch runs until stopped.
+  FailFast(context);
   ScopedAttach attach(stop_, &context);
   std::unique_ptr<grpc::ClientReaderInterface<v1::WatchIssuesResponse>> reader =
       stub_.WatchIssues(&context, Request());

@@ -53,7 +53,9 @@ class WatchStop {
 // `max_events` or an error that retrying cannot fix (reported to `err`).
 // After UNAVAILABLE or the end of the stream it waits out a backoff and
 // resumes after the last revision seen, so no event is printed twice or
-// skipped. Returns kExitOk or kExitFailed.
+// skipped. Its calls fail fast, so over a channel to several servers
+// (round_robin) the resumed stream goes to one that is up, not to the one
+// that went away. Returns kExitOk or kExitFailed.
 int RunWatch(v1::ArchiveService::StubInterface& stub,
              const WatchOptions& options, WatchStop& stop, std::ostream& out,
              std::ostream& err);

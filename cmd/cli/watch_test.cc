@@ -3,11 +3,13 @@
 // see exactly where the client resumes after each break.
 #include "cmd/cli/watch.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <streambuf>
 #include <string>
 #include <thread>
 #include <utility>
@@ -17,11 +19,11 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "cmd/cli/commands.h"
+#include "cmd/cli/server_target.h"
+#include "cmd/cli/test_server.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
-#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
-#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "importai/v1/archive_service.grpc.pb.h"
 
@@ -145,6 +147,43 @@ class FakeArchive final : public v1::ArchiveService::Service {
   std::vector<v1::WatchIssuesRequest> requests_ ABSL_GUARDED_BY(mu_);
 };
 
+// The watch's stdout, which the test's thread may read while the watch
+// writes it.
+class SyncedOutput : public std::streambuf {
+ public:
+  std::string text() const {
+    absl::MutexLock lock(&mu_);
+    return text_;
+  }
+  // Waits until `count` lines were written; false if they were not within
+  // 10 s (when the watch's own guard stops it).
+  bool WaitForLines(int count) const {
+    absl::MutexLock lock(&mu_);
+    auto enough = [&] {
+      return std::count(text_.begin(), text_.end(), '\n') >= count;
+    };
+    return mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Seconds(10));
+  }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      absl::MutexLock lock(&mu_);
+      text_.push_back(traits_type::to_char_type(c));
+    }
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* s, std::streamsize count) override {
+    absl::MutexLock lock(&mu_);
+    text_.append(s, count);
+    return count;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::string text_ ABSL_GUARDED_BY(mu_);
+};
+
 struct WatchResult {
   int exit_code = -1;
   std::vector<std::string> lines;  // stdout
@@ -175,14 +214,7 @@ class WatchTest : public ::testing::Test {
   // Serves `fake` on `listen`, and sets address_ to where it listens.
   std::unique_ptr<grpc::Server> StartServer(FakeArchive* fake,
                                             const std::string& listen) {
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(fake);
-    std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-    if (port == 0) return nullptr;
-    address_ = absl::StrCat("127.0.0.1:", port);
-    return server;
+    return StartTestServer({fake}, listen, address_);
   }
 
   // Runs the watch; a watch still running after 10 s is stopped and fails
@@ -195,13 +227,14 @@ class WatchTest : public ::testing::Test {
         stop.Stop();
       }
     });
-    std::ostringstream out, err;
+    std::ostream out(&out_);
+    std::ostringstream err;
     WatchResult result;
     result.exit_code = RunWatch(*stub_, options_, stop, out, err);
     stop.Stop();
     guard.join();
     EXPECT_FALSE(timed_out) << "the watch did not end by itself";
-    result.lines = Lines(out.str());
+    result.lines = Lines(out_.text());
     result.err = err.str();
     return result;
   }
@@ -216,6 +249,7 @@ class WatchTest : public ::testing::Test {
   std::string address_;
   std::unique_ptr<v1::ArchiveService::Stub> stub_;
   WatchOptions options_;
+  SyncedOutput out_;  // What Watch() prints.
 };
 
 TEST_F(WatchTest, ResumesAfterTheLastRevisionSeenWithoutRepeatsOrGaps) {
@@ -305,6 +339,54 @@ TEST_F(WatchTest, ResumesOnTheSameAddressAfterTheServerGoesAway) {
               ElementsAre("revision 5 CREATED issues/5 Import AI 5: Title 5"));
   EXPECT_THAT(restarted_fake_.start_revisions(), ElementsAre(5));
   EXPECT_THAT(result.err, HasSubstr("reconnecting from revision 5"));
+}
+
+// --server=A,B: a round_robin channel. The stream goes to one of the two;
+// when that server goes away for good, the watch resumes on the other from
+// the last revision it printed + 1, without waiting for the dead one.
+TEST_F(WatchTest, MovesToTheOtherServerWhenItsServerGoesAway) {
+  FakeArchive other_fake;
+  std::string other_address;
+  std::unique_ptr<grpc::Server> other_server =
+      StartTestServer({&other_fake}, "127.0.0.1:0", other_address);
+  ASSERT_NE(other_server, nullptr);
+  const absl::StatusOr<ServerTarget> target =
+      ParseServerTarget(absl::StrCat(address_, ",", other_address));
+  ASSERT_TRUE(target.ok()) << target.status();
+  ASSERT_TRUE(target->round_robin);
+  stub_ = v1::ArchiveService::NewStub(NewChannel(*target, CliOptions()));
+  // Whichever server gets the stream sends 5 and 6 and keeps it open.
+  fake_.set_script({Holds({Created(5, 5), Created(6, 6)})});
+  other_fake.set_script({Holds({Created(5, 5), Created(6, 6)})});
+  options_.from_revision = 5;
+  options_.max_events = 4;
+
+  WatchStop stop;
+  WatchResult result;
+  std::thread watch([&] { result = Watch(stop); });
+  const bool printed_two = out_.WaitForLines(2);
+  const bool first_is_fake = !fake_.requests().empty();
+  FakeArchive& first = first_is_fake ? fake_ : other_fake;
+  FakeArchive& survivor = first_is_fake ? other_fake : fake_;
+  if (printed_two) {
+    survivor.set_script({Holds({Created(7, 7), Created(8, 8)})});
+    // No grace, and no restart: its calls are cancelled, its port closed.
+    (first_is_fake ? server_ : other_server)
+        ->Shutdown(std::chrono::system_clock::now());
+  }
+  watch.join();
+  other_server->Shutdown(std::chrono::system_clock::now());
+
+  ASSERT_TRUE(printed_two);
+  EXPECT_EQ(result.exit_code, kExitOk) << result.err;
+  EXPECT_THAT(result.lines,
+              ElementsAre("revision 5 CREATED issues/5 Import AI 5: Title 5",
+                          "revision 6 CREATED issues/6 Import AI 6: Title 6",
+                          "revision 7 CREATED issues/7 Import AI 7: Title 7",
+                          "revision 8 CREATED issues/8 Import AI 8: Title 8"));
+  EXPECT_THAT(first.start_revisions(), ElementsAre(5));
+  EXPECT_THAT(survivor.start_revisions(), ElementsAre(7));
+  EXPECT_THAT(result.err, HasSubstr("reconnecting from revision 7"));
 }
 
 TEST_F(WatchTest, MaxEventsCountsOnlyChanges) {

@@ -29,8 +29,4 @@ absl::Status ShuttingDownError(int64_t resume_from) {
                    resume_from));
 }
 
-RefusedWatch::RefusedWatch(const absl::Status& status) {
-  Finish(ToGrpcStatus(status));
-}
-
 }  // namespace importai::services::feed

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
+#include "services/refused_stream.h"
 
 namespace importai::services::feed {
 
@@ -24,11 +25,7 @@ absl::Status TooManySubscribersError(size_t limit);
 absl::Status ShuttingDownError(int64_t resume_from = 0);
 
 // A WatchIssues call ended with `status` before it started.
-class RefusedWatch final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
- public:
-  explicit RefusedWatch(const absl::Status& status);
-  void OnDone() override { delete this; }
-};
+using RefusedWatch = RefusedStream<grpc::ByteBuffer>;
 
 }  // namespace importai::services::feed
 

@@ -202,6 +202,7 @@ void FeedHub::Publish(const std::vector<storage::CommittedEntry>& committed) {
     to_wake_.push_back(std::move(subscriber));
   waiting_.clear();
   worker_cv_.Signal();
+  if (on_publish_) on_publish_();
 }
 
 bool FeedHub::WorkerHasWork() const {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -63,7 +64,8 @@ struct Lookup {
 //
 // Lock order: the store's write lock (Publish runs under it), then
 // WatchSubscriber::mu_, then FeedHub::mu_, then CatchUpReader::mu_, then
-// MemoryBudget::mu_. Nothing holding FeedHub::mu_ calls the store (beyond
+// MemoryBudget::mu_; the OnPublish observer's lock (RevisionGate::mu_) comes
+// after FeedHub::mu_. Nothing holding FeedHub::mu_ calls the store (beyond
 // its atomic revision reads) or a subscriber: wake-ups, timers and catch-up
 // answers reach subscribers with no hub or reader lock held.
 class FeedHub {
@@ -81,6 +83,12 @@ class FeedHub {
       ABSL_LOCKS_EXCLUDED(mu_);
 
   v1::FeedInfo Info() ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Calls `observer` after each publish, under the store's write lock, so it
+  // must return at once. REQUIRES: before the store takes writes.
+  void OnPublish(std::function<void()> observer) {
+    on_publish_ = std::move(observer);
+  }
 
   // Ends every open stream with UNAVAILABLE and refuses new ones.
   void Shutdown() ABSL_LOCKS_EXCLUDED(mu_);
@@ -136,6 +144,7 @@ class FeedHub {
       ABSL_GUARDED_BY(mu_);
   absl::CondVar worker_cv_;
   CatchUpReader catch_up_;
+  std::function<void()> on_publish_;
   std::optional<LogTrimmer> trimmer_;
   std::thread worker_;
 };

@@ -22,6 +22,39 @@ prometheus::MetricFamily Gauge(std::string name, std::string help,
   return family;
 }
 
+prometheus::MetricFamily Counter(std::string name, std::string help,
+                                 uint64_t value) {
+  prometheus::MetricFamily family =
+      Family(std::move(name), std::move(help), prometheus::MetricType::Counter);
+  family.metric.emplace_back().counter.value = static_cast<double>(value);
+  return family;
+}
+
+void AddReplicaFamilies(const ReplicaGauges& replica,
+                        std::vector<prometheus::MetricFamily>* families) {
+  families->push_back(Gauge("importai_replica_connected",
+                            "1 while a feed stream from the primary is open.",
+                            replica.connected ? 1 : 0));
+  families->push_back(Gauge(
+      "importai_replica_serving",
+      "1 while within --max_lag of the primary (health SERVING).",
+      replica.serving ? 1 : 0));
+  families->push_back(Gauge(
+      "importai_replica_lag_revisions",
+      "Revisions the primary is known to have that this replica has not.",
+      static_cast<double>(replica.lag_revisions)));
+  families->push_back(Gauge("importai_replica_lag_seconds",
+                            "How long ago the oldest revision not applied yet "
+                            "was committed; 0 when caught up.",
+                            replica.lag_seconds));
+  families->push_back(Counter("importai_replica_applied_total",
+                              "Revisions applied from the primary since start.",
+                              replica.applied));
+  families->push_back(Counter(
+      "importai_replica_bootstraps_total",
+      "Snapshots of the primary copied since start.", replica.bootstraps));
+}
+
 prometheus::ClientMetric Lookups(const char* result, uint64_t count) {
   prometheus::ClientMetric metric;
   metric.label = {{"result", result}};
@@ -63,6 +96,7 @@ std::vector<prometheus::MetricFamily> ScrapeGauges::Collect() const {
              prometheus::MetricType::Counter)};
   families.back().metric = {Lookups("hit", gauges.block_cache_hits),
                             Lookups("miss", gauges.block_cache_misses)};
+  if (gauges.replica.has_value()) AddReplicaFamilies(*gauges.replica, &families);
   return families;
 }
 

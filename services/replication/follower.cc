@@ -1,0 +1,292 @@
+#include "services/replication/follower.h"
+
+#include <algorithm>
+#include <iterator>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/grpc_status.h"
+#include "services/observability/log.h"
+
+namespace importai::services::replication {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+std::shared_ptr<grpc::Channel> PrimaryChannel(const std::string& primary) {
+  grpc::ChannelArguments args;
+  // A primary that vanishes without closing the connection is noticed by
+  // keepalive (the server admits pings every 10 s).
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10'000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5'000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // Issues and snapshot messages are far over gRPC's 4 MB default only in
+  // pathological cases; allow what the primary may ingest.
+  args.SetMaxReceiveMessageSize(64 << 20);
+  // Reconnect attempts are this class's own backoff.
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1'000);
+  return grpc::CreateCustomChannel(primary, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+absl::Status FromGrpc(const grpc::Status& status, absl::string_view what) {
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      absl::StrCat(what, ": ", status.error_message()));
+}
+
+absl::Time CommitTime(const v1::WatchIssuesResponse& event) {
+  return absl::FromUnixNanos(
+      TimeUtil::TimestampToNanoseconds(event.commit_time()));
+}
+
+}  // namespace
+
+Follower::Follower(storage::ArchiveStore* store, FollowerOptions options,
+                   std::function<void(bool)> on_serving)
+    : store_(*store),
+      options_(std::move(options)),
+      on_serving_(std::move(on_serving)) {
+  std::shared_ptr<grpc::Channel> channel = PrimaryChannel(options_.primary);
+  archive_ = v1::ArchiveService::NewStub(channel);
+  admin_ = v1::AdminService::NewStub(channel);
+  thread_ = std::thread([this] { Run(); });
+}
+
+Follower::~Follower() { Stop(); }
+
+void Follower::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    if (active_ != nullptr) active_->TryCancel();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+template <typename Call>
+auto Follower::WithContext(grpc::ClientContext& context, Call call) {
+  {
+    absl::MutexLock lock(&mu_);
+    active_ = &context;
+    if (stopping_) context.TryCancel();
+  }
+  auto result = call();
+  absl::MutexLock lock(&mu_);
+  active_ = nullptr;
+  return result;
+}
+
+void Follower::Run() {
+  absl::Duration retry = options_.retry_min;
+  for (;;) {
+    absl::Status followed = FollowOnce();
+    // A stream that was open earns a prompt retry.
+    if (SetConnected(false)) retry = options_.retry_min;
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    const bool broken_archive = absl::IsFailedPrecondition(followed) ||
+                                absl::IsInvalidArgument(followed) ||
+                                absl::IsInternal(followed);
+    log::Write(broken_archive ? log::Level::kError : log::Level::kWarning,
+               broken_archive ? "replica cannot follow its primary"
+                              : "lost the primary's feed; retrying",
+               {{"primary", options_.primary},
+                {"error", std::string(followed.message())},
+                {"retry_ms", absl::ToInt64Milliseconds(retry)}});
+    {
+      absl::MutexLock lock(&mu_);
+      if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), retry)) return;
+    }
+    retry = std::min(retry * 2, options_.retry_max);
+    UpdateServing();
+  }
+}
+
+absl::Status Follower::FollowOnce() {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  v1::FeedInfo info;
+  grpc::Status asked = WithContext(context, [&] {
+    return archive_->GetFeedInfo(&context, v1::GetFeedInfoRequest(), &info);
+  });
+  if (!asked.ok()) return FromGrpc(asked, "primary's GetFeedInfo");
+  const int64_t head = store_.HeadRevision();
+  if (head > info.head_revision()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "this replica's head revision ", head, " is past the primary's ",
+        info.head_revision(),
+        ": it holds another archive; start it on an empty data directory"));
+  }
+  Learn(info.head_revision(), std::nullopt);
+  if (store_.SnapshotLoadPending() || head + 1 < info.oldest_revision()) {
+    absl::Status copied = Bootstrap();
+    if (!copied.ok()) return copied;
+  }
+  return Follow(store_.HeadRevision() + 1);
+}
+
+absl::Status Follower::Bootstrap() {
+  log::Write(log::Level::kWarning, "replica copies a snapshot of the primary",
+             {{"primary", options_.primary},
+              {"head_revision", store_.HeadRevision()}});
+  grpc::ClientContext context;
+  if (!options_.token.empty()) {
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", options_.token));
+  }
+  return WithContext(context, [&]() -> absl::Status {
+    std::unique_ptr<grpc::ClientReader<v1::SnapshotChunk>> reader =
+        admin_->StreamSnapshot(&context, v1::StreamSnapshotRequest());
+    v1::SnapshotChunk chunk;
+    int64_t revision = -1;
+    bool finished = false;
+    while (reader->Read(&chunk)) {
+      if (revision >= 0 && chunk.revision() != revision) {
+        context.TryCancel();
+        break;
+      }
+      revision = chunk.revision();
+      std::vector<v1::Issue> issues(
+          std::make_move_iterator(chunk.mutable_issues()->begin()),
+          std::make_move_iterator(chunk.mutable_issues()->end()));
+      absl::Status loaded =
+          issues.empty() ? absl::OkStatus() : store_.LoadSnapshotIssues(issues);
+      if (loaded.ok() && chunk.last()) {
+        loaded = store_.FinishSnapshotLoad(revision);
+        finished = loaded.ok();
+      }
+      if (!loaded.ok()) {
+        context.TryCancel();
+        reader->Finish().ok();
+        return loaded;
+      }
+    }
+    grpc::Status ended = reader->Finish();
+    if (!ended.ok()) return FromGrpc(ended, "primary's StreamSnapshot");
+    if (!finished) {
+      return absl::UnavailableError(
+          "the primary's snapshot ended before its last message");
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      ++bootstraps_;
+    }
+    log::Write(log::Level::kInfo, "replica copied the primary's snapshot",
+               {{"revision", revision}});
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Follower::Follow(int64_t start_revision) {
+  grpc::ClientContext context;
+  v1::WatchIssuesRequest request;
+  request.set_start_revision(start_revision);
+  request.set_view(v1::ISSUE_VIEW_FULL);
+  *request.mutable_progress_interval() =
+      TimeUtil::NanosecondsToDuration(
+          absl::ToInt64Nanoseconds(options_.progress_interval));
+  return WithContext(context, [&]() -> absl::Status {
+    std::unique_ptr<grpc::ClientReader<v1::WatchIssuesResponse>> reader =
+        archive_->WatchIssues(&context, request);
+    v1::WatchIssuesResponse event;
+    absl::Status applied;
+    while (reader->Read(&event)) {
+      SetConnected(true);
+      if (event.type() == v1::EVENT_TYPE_PROGRESS) {
+        Learn(event.revision(), std::nullopt);
+        continue;
+      }
+      applied = store_.ApplyEvents({event}).status();
+      if (!applied.ok()) {
+        context.TryCancel();
+        break;
+      }
+      {
+        absl::MutexLock lock(&mu_);
+        ++applied_;
+      }
+      Learn(event.revision(), CommitTime(event));
+    }
+    grpc::Status ended = reader->Finish();
+    if (!applied.ok()) return applied;
+    return FromGrpc(ended, "primary's WatchIssues");
+  });
+}
+
+void Follower::Learn(int64_t primary_head, std::optional<absl::Time> committed) {
+  {
+    absl::MutexLock lock(&mu_);
+    primary_head_ = std::max(primary_head_, primary_head);
+    if (store_.HeadRevision() >= primary_head_) {
+      behind_since_.reset();
+      lag_known_ = true;
+    } else if (committed.has_value()) {
+      // The next revision was committed after the one just applied.
+      behind_since_ = committed;
+      lag_known_ = true;
+    } else if (!behind_since_.has_value()) {
+      behind_since_ = absl::Now();
+      lag_known_ = false;
+    }
+  }
+  UpdateServing();
+}
+
+bool Follower::SetConnected(bool connected) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (connected_ == connected) return connected;
+    connected_ = connected;
+    if (connected) ever_connected_ = true;
+  }
+  UpdateServing();
+  return !connected;
+}
+
+ReplicaStatus Follower::StatusLocked() {
+  ReplicaStatus status;
+  status.connected = connected_;
+  status.serving = serving_;
+  status.primary_head = primary_head_;
+  status.lag_revisions =
+      std::max<int64_t>(0, primary_head_ - store_.HeadRevision());
+  if (behind_since_.has_value()) {
+    status.lag = std::max(absl::ZeroDuration(), absl::Now() - *behind_since_);
+  }
+  status.applied = applied_;
+  status.bootstraps = bootstraps_;
+  return status;
+}
+
+ReplicaStatus Follower::Status() {
+  absl::MutexLock lock(&mu_);
+  return StatusLocked();
+}
+
+void Follower::UpdateServing() {
+  bool serving = false;
+  {
+    absl::MutexLock lock(&mu_);
+    const ReplicaStatus status = StatusLocked();
+    // Behind by revisions whose commit times it has not seen, it cannot
+    // tell how far: not serving until the first of them arrives.
+    serving = ever_connected_ && lag_known_ && status.lag <= options_.max_lag;
+    if (serving == serving_) return;
+    serving_ = serving;
+    log::Write(log::Level::kWarning,
+               serving ? "replica serving: within max_lag of the primary"
+                       : "replica not serving: behind the primary",
+               {{"lag_revisions", status.lag_revisions},
+                {"lag_ms", absl::ToInt64Milliseconds(status.lag)}});
+  }
+  on_serving_(serving);
+}
+
+}  // namespace importai::services::replication
