@@ -58,6 +58,10 @@ inline constexpr absl::Duration kDefaultMaxReplicaLag = absl::Seconds(10);
 // waiting calls past the cap are RESOURCE_EXHAUSTED.
 inline constexpr absl::Duration kMaxMinRevisionWait = absl::Seconds(60);
 inline constexpr size_t kMaxMinRevisionWaiters = 10'000;
+// How long before the call's deadline a read still waiting gives up (at most
+// a fifth of its time), so the answer arrives before the deadline does.
+inline constexpr absl::Duration kMinRevisionAnswerMargin =
+    absl::Milliseconds(100);
 
 }  // namespace importai
 

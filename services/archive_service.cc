@@ -1,6 +1,9 @@
 #include "services/archive_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/limits.h"
 #include "common/status_macros.h"
 #include "grpcpp/support/byte_buffer.h"
@@ -72,9 +75,14 @@ grpc::ServerUnaryReactor* ArchiveServiceImpl::Serve(
   if (!wanted.ok()) return Reply(context, wanted.status());
   if (*wanted <= store_.HeadRevision()) return Reply(context, handle());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  // Answered a little before the call's deadline, so the client gets the
+  // gate's UNAVAILABLE (retry elsewhere) rather than DEADLINE_EXCEEDED.
+  const absl::Time now = absl::Now();
   const absl::Time deadline = absl::FromChrono(context->deadline());
+  const absl::Time answer_by =
+      deadline - std::min(kMinRevisionAnswerMargin, (deadline - now) / 5);
   absl::Status waiting =
-      gate_.Wait(*wanted, deadline, [reactor, handle](absl::Status ready) {
+      gate_.Wait(*wanted, answer_by, [reactor, handle](absl::Status ready) {
         reactor->Finish(ToGrpcStatus(ready.ok() ? handle() : ready));
       });
   if (!waiting.ok()) reactor->Finish(ToGrpcStatus(waiting));

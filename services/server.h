@@ -87,6 +87,7 @@ class ArchiveServer {
   }
   ServerMetrics& metrics() { return metrics_; }
 
+  replication::RevisionGate& revision_gate() { return gate_; }
   // Null unless a replica.
   replication::Follower* follower() { return follower_.get(); }
 

@@ -55,5 +55,16 @@ TEST(WriteAuthorizerTest, TheRightTokenMayWriteWhateverTheSchemeCase) {
   EXPECT_THAT(Check(authorizer, "bearer s3cret-token"), IsOk());
 }
 
+TEST(WriteAuthorizerTest, OnAReplicaNoOneMayWriteNotEvenWithTheToken) {
+  for (absl::string_view token : {"", "s3cret-token"}) {
+    WriteAuthorizer replica(token, "primary.example:50051");
+    const auto names_primary =
+        StatusIs(absl::StatusCode::kFailedPrecondition,
+                 HasSubstr("read replica of primary.example:50051"));
+    EXPECT_THAT(replica.AuthorizeHeader(nullptr), names_primary) << token;
+    EXPECT_THAT(Check(replica, "Bearer s3cret-token"), names_primary) << token;
+  }
+}
+
 }  // namespace
 }  // namespace importai::services

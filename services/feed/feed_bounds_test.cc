@@ -15,6 +15,7 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/testing/feed_fixture.h"
+#include "services/testing/narrow_channel.h"
 #include "storage/testing/gated_env.h"
 
 namespace importai::services {
@@ -23,22 +24,11 @@ namespace {
 using ::importai::testing::IsOk;
 using ::importai::testing::WaitUntil;
 using testing::FeedTest;
+using testing::NarrowChannel;
 using ::testing::HasSubstr;
 using testing::Range;
 using testing::ReadEachThrough;
 using testing::Watcher;
-
-// A channel whose client takes in little before its application reads, so
-// a stream that is not read holds the server's write at once.
-std::shared_ptr<grpc::Channel> NarrowChannel(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 1024);
-  // Its own connection, not one shared with the test's other channels.
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
-                                   args);
-}
 
 // The largest event in the store's log.
 size_t LargestEvent(storage::ArchiveStore& store) {

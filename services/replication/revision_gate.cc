@@ -27,8 +27,12 @@ absl::StatusOr<int64_t> RequestedMinRevision(
   return revision;
 }
 
-RevisionGate::RevisionGate(std::function<int64_t()> head)
-    : head_(std::move(head)), thread_([this] { Run(); }) {}
+RevisionGate::RevisionGate(std::function<int64_t()> head, size_t max_waiters,
+                           absl::Duration max_wait)
+    : head_(std::move(head)),
+      max_waiters_(max_waiters),
+      max_wait_(max_wait),
+      thread_([this] { Run(); }) {}
 
 RevisionGate::~RevisionGate() {
   {
@@ -43,14 +47,16 @@ absl::Status RevisionGate::Wait(int64_t revision, absl::Time deadline,
   {
     absl::MutexLock lock(&mu_);
     if (revision > head_()) {
-      if (waiters_.size() >= kMaxMinRevisionWaiters) {
+      if (waiters_.size() >= max_waiters_) {
         return absl::ResourceExhaustedError(absl::StrCat(
-            kMaxMinRevisionWaiters, " reads already wait for revisions (",
+            max_waiters_, " reads already wait for revisions (",
             kMinRevisionMetadata, "); retry later"));
       }
       const absl::Time now = absl::Now();
-      waiters_.emplace(std::min(deadline, now + kMaxMinRevisionWait),
-                       Waiter{revision, now, std::move(then)});
+      auto added = waiters_.emplace(std::min(deadline, now + max_wait_),
+                                    Waiter{revision, now, std::move(then)});
+      // The thread sleeps until the earliest end it knew of.
+      if (added == waiters_.begin()) notified_ = true;
       return absl::OkStatus();
     }
   }

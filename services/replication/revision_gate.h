@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/limits.h"
 #include "common/metadata.h"
 #include "grpcpp/server_context.h"
 
@@ -24,8 +25,8 @@ absl::StatusOr<int64_t> RequestedMinRevision(
     const grpc::ServerContextBase& context);
 
 // Holds reads that ask for a revision the store has not applied yet until it
-// has, or until their wait ends: the call's deadline, at most
-// kMaxMinRevisionWait away. Waiting costs no thread per read: one thread
+// has, or until their wait ends: the call's deadline, at most `max_wait`
+// (kMaxMinRevisionWait) away; at most `max_waiters` at once. Waiting costs no thread per read: one thread
 // runs what was held, outside the lock, once Notify() says the head moved
 // or a wait ends.
 //
@@ -33,12 +34,14 @@ absl::StatusOr<int64_t> RequestedMinRevision(
 class RevisionGate {
  public:
   // `head` reads the store's head revision (cheap, lock-free).
-  explicit RevisionGate(std::function<int64_t()> head);
+  explicit RevisionGate(std::function<int64_t()> head,
+                        size_t max_waiters = kMaxMinRevisionWaiters,
+                        absl::Duration max_wait = kMaxMinRevisionWait);
   ~RevisionGate();
 
   // Runs `then(OK)` once the head reaches `revision` (inline when it has
   // already), or `then(UNAVAILABLE)` when the wait ends first. Returns
-  // RESOURCE_EXHAUSTED, and runs nothing, when kMaxMinRevisionWaiters wait.
+  // RESOURCE_EXHAUSTED, and runs nothing, when max_waiters wait.
   absl::Status Wait(int64_t revision, absl::Time deadline,
                     std::function<void(absl::Status)> then)
       ABSL_LOCKS_EXCLUDED(mu_);
@@ -60,6 +63,8 @@ class RevisionGate {
   }
 
   const std::function<int64_t()> head_;
+  const size_t max_waiters_;
+  const absl::Duration max_wait_;
   absl::Mutex mu_;
   // By the end of their wait.
   std::multimap<absl::Time, Waiter> waiters_ ABSL_GUARDED_BY(mu_);

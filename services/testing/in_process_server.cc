@@ -6,25 +6,38 @@
 
 namespace importai::services::testing {
 
-void InProcessServerTest::StartServer(ServerOptions options) {
-  server_.reset();
-  store_.reset();
-  auto store = storage::RocksDbStore::Open(dir_.path(), store_options_);
-  ASSERT_THAT(store, importai::testing::IsOk());
-  store_ = *std::move(store);
+void TestServer::Start(const std::string& dir,
+                       const storage::RocksDbStoreOptions& store_options,
+                       ServerOptions options) {
+  server.reset();
+  store.reset();
+  auto opened = storage::RocksDbStore::Open(dir, store_options);
+  ASSERT_THAT(opened, importai::testing::IsOk());
+  store = *std::move(opened);
   options.listen = "127.0.0.1:0";
   // Where importai-server puts them by default: inside the data directory.
   if (options.checkpoint_root.empty()) {
-    options.checkpoint_root = dir_.path() + "/checkpoints";
+    options.checkpoint_root = dir + "/checkpoints";
   }
-  auto server = ArchiveServer::Start(store_.get(), options);
-  ASSERT_THAT(server, importai::testing::IsOk());
-  server_ = *std::move(server);
+  auto started = ArchiveServer::Start(store.get(), options);
+  ASSERT_THAT(started, importai::testing::IsOk());
+  server = *std::move(started);
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);
   args.SetMaxSendMessageSize(-1);
-  channel_ = grpc::CreateCustomChannel(
-      server_->address(), grpc::InsecureChannelCredentials(), args);
+  channel = grpc::CreateCustomChannel(
+      server->address(), grpc::InsecureChannelCredentials(), args);
+}
+
+void InProcessServerTest::StartServer(ServerOptions options) {
+  TestServer started;
+  server_.reset();
+  store_.reset();
+  started.Start(dir_.path(), store_options_, std::move(options));
+  store_ = std::move(started.store);
+  server_ = std::move(started.server);
+  channel_ = std::move(started.channel);
+  if (channel_ == nullptr) return;  // Start failed the test
   archive_ = v1::ArchiveService::NewStub(channel_);
   ingest_ = v1::IngestService::NewStub(channel_);
 }

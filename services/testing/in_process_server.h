@@ -2,6 +2,7 @@
 #define IMPORTAI_SERVICES_TESTING_IN_PROCESS_SERVER_H_
 
 #include <memory>
+#include <string>
 
 #include "common/testing/temp_dir.h"
 #include "grpcpp/channel.h"
@@ -12,6 +13,20 @@
 #include "storage/rocksdb_store.h"
 
 namespace importai::services::testing {
+
+// The real server on a free loopback port over RocksDB in a directory, and a
+// channel to it without message size limits.
+struct TestServer {
+  // (Re)starts on `dir` with `options` (listen and, unless set,
+  // checkpoint_root are the test's).
+  void Start(const std::string& dir,
+             const storage::RocksDbStoreOptions& store_options,
+             ServerOptions options);
+
+  std::unique_ptr<storage::RocksDbStore> store;
+  std::unique_ptr<ArchiveServer> server;
+  std::shared_ptr<grpc::Channel> channel;
+};
 
 // A test with the real server on a free loopback port, RocksDB in a
 // temporary directory, and stubs on a channel without message size limits.
