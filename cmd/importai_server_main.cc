@@ -86,6 +86,10 @@ ABSL_FLAG(std::string, follow_token_file, "",
           "file holding the primary's write token, which a replica sends "
           "when it copies the primary's snapshot (a new replica, or one "
           "behind the primary's retained log)");
+ABSL_FLAG(std::string, follow_tls_ca, "",
+          "PEM CA bundle: a replica reaches its primary over TLS, verified "
+          "against it, presenting --tls_cert/--tls_key if set (for a primary "
+          "with --tls_client_ca)");
 ABSL_FLAG(absl::Duration, max_lag, importai::kDefaultMaxReplicaLag,
           "a replica's health is NOT_SERVING while it is farther than this "
           "behind its primary");
@@ -123,6 +127,7 @@ constexpr const char* kFlagNames[] = {"listen",
                                       "checkpoint_root",
                                       "follow",
                                       "follow_token_file",
+                                      "follow_tls_ca",
                                       "max_lag",
                                       "checkpoint_to"};
 
@@ -176,10 +181,17 @@ absl::Status LoadSecurity(importai::services::ServerOptions& options) {
     return absl::InvalidArgumentError(
         "tls_client_ca needs tls_cert and tls_key (mTLS is TLS first)");
   }
-  return importai::ReadFlagFiles(
+  const std::string follow_ca = absl::GetFlag(FLAGS_follow_tls_ca);
+  absl::Status read = importai::ReadFlagFiles(
       {{"tls_cert", cert, &options.tls_cert_pem},
        {"tls_key", key, &options.tls_key_pem},
-       {"tls_client_ca", client_ca, &options.tls_client_ca_pem}});
+       {"tls_client_ca", client_ca, &options.tls_client_ca_pem},
+       {"follow_tls_ca", follow_ca, &options.follow.tls_ca_pem}});
+  if (read.ok() && !follow_ca.empty()) {
+    options.follow.tls_cert_pem = options.tls_cert_pem;
+    options.follow.tls_key_pem = options.tls_key_pem;
+  }
+  return read;
 }
 
 std::string Usage() {

@@ -66,6 +66,15 @@ expect_failure UNAVAILABLE "${TLS[@]}" --tls_cert="$PKI/rogue-client.pem" \
 cli "${TLS[@]}" --tls_cert="$PKI/client.pem" --tls_key="$PKI/client.key" list \
   >"$WORK/mtls.out" || fail "mTLS with a signed client certificate"
 grep -q "^902" "$WORK/mtls.out" || fail "mTLS list"
+# A replica of the mTLS primary reaches it over TLS, verifying it against
+# --follow_tls_ca and presenting its own certificate, and serves TLS itself.
+primary_pid=$SERVER_PID primary=$ADDRESS
+start_server "$WORK/replica" --tls_cert="$PKI/server.pem" --tls_key="$PKI/server.key" \
+  --follow="$primary" --follow_tls_ca="$PKI/ca.pem"
+cli "${TLS[@]}" --min_revision=2 --timeout=60s get 902 >/dev/null \
+  || fail "the replica of an mTLS primary did not catch up"
+stop_server
+SERVER_PID=$primary_pid ADDRESS=$primary
 stop_server
 
 # Flag errors name the flag.

@@ -18,7 +18,17 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-std::shared_ptr<grpc::Channel> PrimaryChannel(const std::string& primary) {
+std::shared_ptr<grpc::ChannelCredentials> PrimaryCredentials(
+    const FollowerOptions& options) {
+  if (options.tls_ca_pem.empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = options.tls_ca_pem;
+  ssl.pem_cert_chain = options.tls_cert_pem;
+  ssl.pem_private_key = options.tls_key_pem;
+  return grpc::SslCredentials(ssl);
+}
+
+std::shared_ptr<grpc::Channel> PrimaryChannel(const FollowerOptions& options) {
   grpc::ChannelArguments args;
   // A primary that vanishes without closing the connection is noticed by
   // keepalive (the server admits pings every 10 s).
@@ -30,8 +40,8 @@ std::shared_ptr<grpc::Channel> PrimaryChannel(const std::string& primary) {
   args.SetMaxReceiveMessageSize(64 << 20);
   // Reconnect attempts are this class's own backoff.
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1'000);
-  return grpc::CreateCustomChannel(primary, grpc::InsecureChannelCredentials(),
-                                   args);
+  return grpc::CreateCustomChannel(options.primary,
+                                   PrimaryCredentials(options), args);
 }
 
 absl::Status FromGrpc(const grpc::Status& status, absl::string_view what) {
@@ -51,7 +61,7 @@ Follower::Follower(storage::ArchiveStore* store, FollowerOptions options,
     : store_(*store),
       options_(std::move(options)),
       on_serving_(std::move(on_serving)) {
-  std::shared_ptr<grpc::Channel> channel = PrimaryChannel(options_.primary);
+  std::shared_ptr<grpc::Channel> channel = PrimaryChannel(options_);
   archive_ = v1::ArchiveService::NewStub(channel);
   admin_ = v1::AdminService::NewStub(channel);
   thread_ = std::thread([this] { Run(); });

@@ -25,6 +25,11 @@ struct FollowerOptions {
   std::string primary;
   // Bearer token for the primary's StreamSnapshot; empty: none.
   std::string token;
+  // PEM CA bundle: reach the primary over TLS, verified against it (empty:
+  // plaintext). With a certificate and key too, present them (mTLS).
+  std::string tls_ca_pem;
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
   // NOT_SERVING while farther behind than this.
   absl::Duration max_lag = kDefaultMaxReplicaLag;
   // Asked of the primary's feed: how often an idle stream tells the head.
