@@ -50,6 +50,10 @@ inline constexpr absl::Duration kMaxProgressInterval = absl::Seconds(60);
 // each StreamSnapshot reads the whole archive, so only a few run at once.
 inline constexpr size_t kSnapshotChunkBytes = 1 << 20;
 inline constexpr int kMaxConcurrentSnapshots = 4;
+// A replica applies at most this many revisions in one write, and reads
+// ahead at most this many bytes of its primary's feed while it writes.
+inline constexpr size_t kReplicaApplyBatch = 256;
+inline constexpr size_t kReplicaInboxBytes = 16 << 20;
 // A replica is NOT_SERVING while farther behind its primary (--max_lag).
 inline constexpr absl::Duration kDefaultMaxReplicaLag = absl::Seconds(10);
 

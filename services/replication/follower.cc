@@ -1,6 +1,7 @@
 #include "services/replication/follower.h"
 
 #include <algorithm>
+#include <deque>
 #include <iterator>
 #include <utility>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "common/status_macros.h"
 #include "services/grpc_status.h"
 #include "services/observability/log.h"
 
@@ -53,6 +55,57 @@ absl::Time CommitTime(const v1::WatchIssuesResponse& event) {
   return absl::FromUnixNanos(
       TimeUtil::TimestampToNanoseconds(event.commit_time()));
 }
+
+// Events read from the primary, waiting to be applied: bounded in bytes, so a
+// replica that writes slower than it reads stops reading (and the primary's
+// flow control holds the rest).
+class EventInbox {
+ public:
+  explicit EventInbox(size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  // Waits for room; false, dropping `event`, once closed.
+  bool Push(v1::WatchIssuesResponse event) {
+    const size_t bytes = event.ByteSizeLong();
+    absl::MutexLock lock(&mu_);
+    auto room = [this] { return closed_ || events_.empty() || bytes_ < max_bytes_; };
+    mu_.Await(absl::Condition(&room));
+    if (closed_) return false;
+    bytes_ += bytes;
+    events_.push_back({std::move(event), bytes});
+    return true;
+  }
+
+  // Waits for events and moves up to `limit` of them into `*batch`; false
+  // once closed and empty.
+  bool Take(size_t limit, std::vector<v1::WatchIssuesResponse>* batch) {
+    batch->clear();
+    absl::MutexLock lock(&mu_);
+    auto ready = [this] { return closed_ || !events_.empty(); };
+    mu_.Await(absl::Condition(&ready));
+    while (!events_.empty() && batch->size() < limit) {
+      bytes_ -= events_.front().bytes;
+      batch->push_back(std::move(events_.front().event));
+      events_.pop_front();
+    }
+    return !batch->empty();
+  }
+
+  void Close() {
+    absl::MutexLock lock(&mu_);
+    closed_ = true;
+  }
+
+ private:
+  struct Entry {
+    v1::WatchIssuesResponse event;
+    size_t bytes;
+  };
+  const size_t max_bytes_;
+  absl::Mutex mu_;
+  std::deque<Entry> events_ ABSL_GUARDED_BY(mu_);
+  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+};
 
 }  // namespace
 
@@ -205,29 +258,54 @@ absl::Status Follower::Follow(int64_t start_revision) {
   return WithContext(context, [&]() -> absl::Status {
     std::unique_ptr<grpc::ClientReader<v1::WatchIssuesResponse>> reader =
         archive_->WatchIssues(&context, request);
-    v1::WatchIssuesResponse event;
-    absl::Status applied;
-    while (reader->Read(&event)) {
-      SetConnected(true);
-      if (event.type() == v1::EVENT_TYPE_PROGRESS) {
-        Learn(event.revision(), std::nullopt);
-        continue;
+    // Read on one thread, applied on this one: what arrives while a batch
+    // is written goes into the next one, so a replica catching up writes
+    // (and syncs) once per batch, not once per revision.
+    EventInbox inbox(kReplicaInboxBytes);
+    std::thread reading([&] {
+      v1::WatchIssuesResponse event;
+      while (reader->Read(&event) && inbox.Push(std::move(event))) {
       }
-      applied = store_.ApplyEvents({event}).status();
+      inbox.Close();
+    });
+    absl::Status applied;
+    std::vector<v1::WatchIssuesResponse> batch;
+    while (inbox.Take(kReplicaApplyBatch, &batch)) {
+      SetConnected(true);
+      applied = Apply(batch);
       if (!applied.ok()) {
+        inbox.Close();
         context.TryCancel();
         break;
       }
-      {
-        absl::MutexLock lock(&mu_);
-        ++applied_;
-      }
-      Learn(event.revision(), CommitTime(event));
     }
+    reading.join();
     grpc::Status ended = reader->Finish();
     if (!applied.ok()) return applied;
     return FromGrpc(ended, "primary's WatchIssues");
   });
+}
+
+absl::Status Follower::Apply(const std::vector<v1::WatchIssuesResponse>& batch) {
+  std::vector<v1::WatchIssuesResponse> changes;
+  int64_t progress = 0;
+  for (const v1::WatchIssuesResponse& event : batch) {
+    if (event.type() == v1::EVENT_TYPE_PROGRESS) {
+      progress = std::max(progress, event.revision());
+    } else {
+      changes.push_back(event);
+    }
+  }
+  if (!changes.empty()) {
+    IMPORTAI_RETURN_IF_ERROR(store_.ApplyEvents(changes).status());
+    {
+      absl::MutexLock lock(&mu_);
+      applied_ += changes.size();
+    }
+    Learn(changes.back().revision(), CommitTime(changes.back()));
+  }
+  if (progress > 0) Learn(progress, std::nullopt);
+  return absl::OkStatus();
 }
 
 void Follower::Learn(int64_t primary_head, std::optional<absl::Time> committed) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -87,6 +88,9 @@ class Follower {
   absl::Status FollowOnce();
   absl::Status Bootstrap();
   absl::Status Follow(int64_t start_revision);
+  // Applies the changes of `batch` in one write and learns from its
+  // PROGRESS events.
+  absl::Status Apply(const std::vector<v1::WatchIssuesResponse>& batch);
   // Runs `call` with a context that Stop() cancels.
   template <typename Call>
   auto WithContext(grpc::ClientContext& context, Call call);

@@ -260,7 +260,9 @@ TEST_F(ReplicaServerTest, ANewReplicaBehindTheRetainedLogCopiesASnapshot) {
     EXPECT_EQ(GetIssue(*replica_archive_, number, head).SerializeAsString(),
               GetIssue(*archive_, number, 0).SerializeAsString());
   }
-  EXPECT_EQ(replica_.server->follower()->Status().bootstraps, 1u);
+  // Counted right after the copy's last write, which the reads above saw.
+  EXPECT_TRUE(WaitUntil(
+      [&] { return replica_.server->follower()->Status().bootstraps == 1; }));
   // Then it follows.
   const int64_t next = IngestOne(907);
   EXPECT_EQ(GetIssue(*replica_archive_, 907, next).revision(), next);
