@@ -27,10 +27,22 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-// Order matters: RocksDbStore's Families takes the handles in this order.
-const char* const kFamilyNames[] = {"default", "issues",   "sections",
-                                    "tales",   "log",      "postings",
-                                    "terms",   "citations"};
+// The column families, in the order Open asks for them (and gets their
+// handles back).
+enum FamilyIndex : size_t {
+  kMetaFamily,  // "default"
+  kIssuesFamily,
+  kSectionsFamily,
+  kTalesFamily,
+  kLogFamily,
+  kPostingsFamily,
+  kTermsFamily,
+  kCitationsFamily,
+  kFamilyCount
+};
+const char* const kFamilyNames[kFamilyCount] = {
+    "default", "issues", "sections", "tales",
+    "log",     "postings", "terms",  "citations"};
 
 rocksdb::ColumnFamilyOptions FamilyOptions(
     const std::shared_ptr<rocksdb::Cache>& cache) {
@@ -149,7 +161,7 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
 
   std::string head_value;
   int64_t head = 0;
-  rocksdb::Status read = db->Get(rocksdb::ReadOptions(), handles[0],
+  rocksdb::Status read = db->Get(rocksdb::ReadOptions(), handles[kMetaFamily],
                                  std::string(keys::kHeadRevision), &head_value);
   if (read.ok()) {
     if (!keys::DecodeRevision(head_value, &head)) {
@@ -166,7 +178,7 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
   absl::Status log_read;
   {
     std::unique_ptr<rocksdb::Iterator> first(
-        db->NewIterator(rocksdb::ReadOptions(), handles[4]));
+        db->NewIterator(rocksdb::ReadOptions(), handles[kLogFamily]));
     first->SeekToFirst();
     if (first->Valid() &&
         !keys::DecodeRevision(ToView(first->key()), &oldest)) {
@@ -182,7 +194,7 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
   }
   std::string unused;
   const bool snapshot_load_pending =
-      db->Get(rocksdb::ReadOptions(), handles[0],
+      db->Get(rocksdb::ReadOptions(), handles[kMetaFamily],
               std::string(keys::kSnapshotLoadPending), &unused)
           .ok();
   std::unique_ptr<RocksDbStore> store(new RocksDbStore(
@@ -204,9 +216,13 @@ RocksDbStore::RocksDbStore(std::unique_ptr<rocksdb::DB> db,
       error_events_(std::move(error_events)),
       handles_(std::move(handles)),
       families_{
-          handles_[0], handles_[1],
-          handles_[2], handles_[3],
-          handles_[4], {handles_[0], handles_[5], handles_[6], handles_[7]}},
+          handles_[kMetaFamily],
+          handles_[kIssuesFamily],
+          handles_[kSectionsFamily],
+          handles_[kTalesFamily],
+          handles_[kLogFamily],
+          {handles_[kMetaFamily], handles_[kPostingsFamily],
+           handles_[kTermsFamily], handles_[kCitationsFamily]}},
       issue_cache_(issue_cache_bytes),
       head_revision_(head_revision),
       oldest_revision_(oldest_revision) {}
