@@ -21,8 +21,16 @@ packages=(
 # libFuzzer and its ASan/UBSan runtimes), not the release image's builder.
 hardening_packages=(clang libclang-rt-14-dev)
 # The end-to-end tests read the CLI's JSON output with jq; scripts/test.sh
-# runs them again under stress-ng's load.
-test_packages=(jq stress-ng)
+# runs them again under stress-ng's load. The client examples (examples/, run
+# by tests/examples_test.sh) use Debian's gRPC for Python (stubs from
+# protobuf-compiler-grpc's grpc_python_plugin) and for Go (GOPATH mode:
+# /usr/share/gocode, no module downloads; protoc-gen-go and
+# protoc-gen-go-grpc make the stubs). Naming the protobuf 1.5 packages makes
+# apt pick them over the 1.3 ones golang-google-grpc-dev would also accept.
+test_packages=(jq stress-ng
+  python3-grpcio
+  golang-go golang-google-grpc-dev golang-google-protobuf-dev
+  golang-github-golang-protobuf-1-5-dev protoc-gen-go protoc-gen-go-grpc)
 missing=()
 for package in "${packages[@]}" "${hardening_packages[@]}" "${test_packages[@]}"; do
   # nodejs/npm may come from elsewhere; a working command is enough.
@@ -47,7 +55,8 @@ if ((${#missing[@]})); then
 fi
 
 if [ ! -x node_modules/.bin/buf ] || [ ! -f node_modules/kubernetes-models/package.json ] \
-    || [ ! -f node_modules/yaml/package.json ]; then
-  echo "install-deps: installing npm tools (buf, kubernetes-models, yaml)"
+    || [ ! -f node_modules/yaml/package.json ] || [ ! -f node_modules/@grpc/grpc-js/package.json ] \
+    || [ ! -f node_modules/@grpc/proto-loader/package.json ]; then
+  echo "install-deps: installing npm tools (buf, kubernetes-models, yaml, @grpc/grpc-js, @grpc/proto-loader)"
   npm ci --no-fund --no-audit --loglevel=error
 fi

@@ -219,6 +219,7 @@ void ArchiveServer::Shutdown(absl::Duration grace) {
   if (follower_ != nullptr) follower_->Stop();
   server_->GetHealthCheckService()->SetServingStatus(false);
   feed_.Shutdown();
+  gate_.Shutdown();
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoNanoseconds(grace));
 }

@@ -146,6 +146,11 @@ for binary in importai-server importai; do
   grep -q "/src/build/release/cmd/$binary " <<<"$copy " || problem "the runtime must COPY --from=build /src/build/release/cmd/$binary"
 done
 grep -Eq ' /usr/local/bin/$' <<<"$copy" || problem "the binaries go to /usr/local/bin/"
+# The descriptor set is built beside cmd/ (proto/CMakeLists.txt) with the binaries.
+[ -f "$(dirname "$SERVER")/../importai.protoset" ] \
+  || problem "no importai.protoset at the top of the build tree beside cmd/: proto/CMakeLists.txt writes it"
+grep -q "/src/build/release/importai.protoset " <<<"$copy " \
+  || problem "the runtime must COPY --from=build /src/build/release/importai.protoset (the README's grpcurl -protoset)"
 grep -q 'rm -rf /var/lib/apt/lists' <<<"$(block runtime-packages)" || problem "the runtime install must clean /var/lib/apt/lists"
 
 users=$(grep -E '^USER ' <<<"$runtime_stage" || true)

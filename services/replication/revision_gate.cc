@@ -35,18 +35,17 @@ RevisionGate::RevisionGate(std::function<int64_t()> head, size_t max_waiters,
       thread_([this] { Run(); }) {}
 
 RevisionGate::~RevisionGate() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
+  Shutdown();
   thread_.join();
 }
 
 absl::Status RevisionGate::Wait(int64_t revision, absl::Time deadline,
                                 std::function<void(absl::Status)> then) {
+  bool stopping = false;
   {
     absl::MutexLock lock(&mu_);
-    if (revision > head_()) {
+    stopping = stopping_;
+    if (!stopping && revision > head_()) {
       if (waiters_.size() >= max_waiters_) {
         return absl::ResourceExhaustedError(absl::StrCat(
             max_waiters_, " reads already wait for revisions (",
@@ -60,8 +59,15 @@ absl::Status RevisionGate::Wait(int64_t revision, absl::Time deadline,
       return absl::OkStatus();
     }
   }
-  then(absl::OkStatus());
+  then(stopping ? absl::UnavailableError(
+                      "the server is shutting down; retry on another server")
+                : absl::OkStatus());
   return absl::OkStatus();
+}
+
+void RevisionGate::Shutdown() {
+  absl::MutexLock lock(&mu_);
+  stopping_ = true;
 }
 
 void RevisionGate::Notify() {

@@ -46,6 +46,10 @@ class RevisionGate {
                     std::function<void(absl::Status)> then)
       ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Ends every wait with UNAVAILABLE now, and each later one at once: the
+  // server is stopping, and held calls must not hold up its drain.
+  void Shutdown() ABSL_LOCKS_EXCLUDED(mu_);
+
   // The head moved. Cheap: called from the store's commit path.
   void Notify() ABSL_LOCKS_EXCLUDED(mu_);
 

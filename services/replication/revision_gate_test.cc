@@ -121,5 +121,19 @@ TEST(RevisionGateTest, DestroyingTheGateEndsEveryWait) {
   EXPECT_THAT(*outcome.Get(), StatusIs(absl::StatusCode::kUnavailable));
 }
 
+TEST(RevisionGateTest, ShutdownEndsWaitsNowAndLaterOnesAtOnce) {
+  Outcome held;
+  Outcome later;
+  RevisionGate gate([] { return 0; });
+  ASSERT_THAT(gate.Wait(1, absl::InfiniteFuture(), held.Callback()), IsOk());
+  gate.Shutdown();
+  ASSERT_TRUE(WaitUntil([&] { return held.Told(); }));
+  EXPECT_THAT(*held.Get(), StatusIs(absl::StatusCode::kUnavailable));
+  ASSERT_THAT(gate.Wait(1, absl::InfiniteFuture(), later.Callback()), IsOk());
+  ASSERT_TRUE(later.Told());
+  EXPECT_THAT(*later.Get(), StatusIs(absl::StatusCode::kUnavailable,
+                                     HasSubstr("shutting down")));
+}
+
 }  // namespace
 }  // namespace importai::services::replication
