@@ -179,16 +179,6 @@ absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
                      "(--allow_unauthenticated_writes)",
                      {{"address", server->address_}});
   }
-  if (!options.metrics_listen.empty()) {
-    ArchiveServer* raw = server.get();
-    auto gauges =
-        std::make_shared<ScrapeGauges>([raw] { return raw->ReadGauges(); });
-    absl::StatusOr<std::unique_ptr<MetricsEndpoint>> metrics =
-        MetricsEndpoint::Start(options.metrics_listen,
-                               {server->metrics_.registry(), gauges});
-    if (!metrics.ok()) return metrics.status();
-    server->metrics_endpoint_ = *std::move(metrics);
-  }
   grpc::HealthCheckServiceInterface* health =
       server->server_->GetHealthCheckService();
   const bool replica = !options.follow.primary.empty();
@@ -204,6 +194,16 @@ absl::StatusOr<std::unique_ptr<ArchiveServer>> ArchiveServer::Start(
     server->follower_ = std::make_unique<replication::Follower>(
         store, options.follow,
         [raw](bool serving) { raw->SetReadHealth(serving); });
+  }
+  if (!options.metrics_listen.empty()) {
+    ArchiveServer* raw = server.get();
+    auto gauges =
+        std::make_shared<ScrapeGauges>([raw] { return raw->ReadGauges(); });
+    absl::StatusOr<std::unique_ptr<MetricsEndpoint>> metrics =
+        MetricsEndpoint::Start(options.metrics_listen,
+                               {server->metrics_.registry(), gauges});
+    if (!metrics.ok()) return metrics.status();
+    server->metrics_endpoint_ = *std::move(metrics);
   }
   return server;
 }

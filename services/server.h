@@ -116,10 +116,12 @@ class ArchiveServer {
   IngestServiceImpl ingest_service_;
   AdminServiceImpl admin_service_;
   std::unique_ptr<grpc::Server> server_;
+  // Started once the server serves, before the metrics endpoint that reads
+  // it (and declared before it, so it goes after it); stopped first by
+  // Shutdown().
+  std::unique_ptr<replication::Follower> follower_;
   // Declared after what scrapes read, so it stops before they go.
   std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
-  // Started once the server serves; stopped first by Shutdown().
-  std::unique_ptr<replication::Follower> follower_;
   int port_ = 0;
   std::string address_;
 };

@@ -691,7 +691,12 @@ absl::StatusOr<WriteResult> RocksDbStore::WriteIssues(
     event.set_revision(head);
     *event.mutable_commit_time() = commit_timestamp;
     *event.mutable_issue() = std::move(issue);
-    StageChange(write, previous, std::move(event));
+    if (dry_run) {
+      // Only what later copies of this call compare with; nothing commits.
+      write.latest[copy.number()] = std::move(*event.mutable_issue());
+    } else {
+      StageChange(write, previous, std::move(event));
+    }
   }
 
   if (dry_run || head == committed_head) {

@@ -26,7 +26,10 @@ class Client {
  public:
   Client(const ServerTarget& target, const CliOptions& options,
          std::ostream& out, std::ostream& err)
-      : options_(options), out_(out), err_(err) {
+      : options_(options),
+        several_servers_(target.round_robin),
+        out_(out),
+        err_(err) {
     auto channel = NewChannel(target, options);
     archive_ = v1::ArchiveService::NewStub(channel);
     ingest_ = v1::IngestService::NewStub(channel);
@@ -86,6 +89,7 @@ class Client {
   }
 
   const CliOptions& options_;
+  const bool several_servers_;
   std::ostream& out_;
   std::ostream& err_;
   std::unique_ptr<v1::ArchiveService::Stub> archive_;
@@ -229,6 +233,9 @@ int Client::Watch(const std::vector<std::string>& operands) {
   watch.json = options_.json;
   watch.max_events = options_.max_events;
   watch.call_timeout = options_.timeout;
+  // A replica that copied a snapshot keeps no log before it, while the
+  // others may: ask them before giving up.
+  watch.out_of_range_retries = several_servers_ ? 3 : 0;
   WatchStop never_stopped;
   WatchStop& stop =
       options_.watch_stop != nullptr ? *options_.watch_stop : never_stopped;

@@ -116,13 +116,18 @@ class Watcher {
   // Without --from: GetFeedInfo first, to start after the head.
   bool need_head_;
   int64_t changes_shown_ = 0;
+  // OUT_OF_RANGE answers since the last event.
+  int out_of_range_tries_ = 0;
 };
 
 int Watcher::Run() {
   for (;;) {
     const grpc::Status status = Attempt();
     if (stop_.stopped() || Done()) return kExitOk;
-    if (!ShouldReconnect(status)) {
+    const bool retry_out_of_range =
+        status.error_code() == grpc::StatusCode::OUT_OF_RANGE &&
+        out_of_range_tries_++ < options_.out_of_range_retries;
+    if (!retry_out_of_range && !ShouldReconnect(status)) {
       err_ << "importai: watch: " << StatusCodeName(status.error_code()) << ": "
            << status.error_message() << "\n";
       return kExitFailed;
@@ -207,6 +212,7 @@ void Watcher::Show(const v1::WatchIssuesResponse& event) {
   next_revision_ = std::max(next_revision_, event.revision() + 1);
   if (!progress) ++changes_shown_;
   backoff_.Reset();  // The server answers again.
+  out_of_range_tries_ = 0;
 }
 
 void Watcher::ReportReconnect(const grpc::Status& status,

@@ -29,6 +29,9 @@ struct WatchOptions {
   // Deadline of the GetFeedInfo call; the stream itself has none.
   absl::Duration call_timeout = absl::Seconds(30);
   BackoffPolicy backoff;
+  // OUT_OF_RANGE retried this many times in a row (with backoff) before the
+  // watch fails: over several servers, another may keep what one does not.
+  int out_of_range_retries = 0;
 };
 
 // Ends a watch from another thread (e.g. on SIGINT): cuts short a backoff

@@ -465,6 +465,29 @@ TEST_F(WatchTest, InvalidArgumentFailsWithoutRetrying) {
   EXPECT_THAT(fake_.start_revisions(), ElementsAre(1));
 }
 
+TEST_F(WatchTest, OutOfRangeIsRetriedOnlyAsManyTimesAsAllowed) {
+  const grpc::Status trimmed(grpc::StatusCode::OUT_OF_RANGE,
+                             "start_revision 1 is older than the oldest "
+                             "retained revision 5");
+  // A replica that keeps no revision 1, then one that does (calls 1 and 2);
+  // then the same again for the second watch (calls 3 and 4).
+  fake_.set_script({Ends({}, trimmed), Ends({Created(1, 1)}, trimmed),
+                    Ends({}, trimmed), Ends({Created(1, 1)}, trimmed)});
+  options_.from_revision = 1;
+  options_.out_of_range_retries = 1;
+  options_.max_events = 1;
+  WatchResult result = Watch();
+  EXPECT_EQ(result.exit_code, kExitOk);
+  EXPECT_THAT(result.lines, SizeIs(1));
+
+  // Without retries (one server), the first OUT_OF_RANGE is the answer.
+  options_.out_of_range_retries = 0;
+  result = Watch();
+  EXPECT_EQ(result.exit_code, kExitFailed);
+  EXPECT_THAT(result.err, HasSubstr("OUT_OF_RANGE"));
+  EXPECT_EQ(fake_.requests().size(), 3u);
+}
+
 TEST_F(WatchTest, StopEndsAnOpenStreamWithExitZero) {
   fake_.set_head(4);
   fake_.set_script({Holds({Created(5, 5)})});

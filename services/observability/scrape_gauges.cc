@@ -44,8 +44,10 @@ void AddReplicaFamilies(const ReplicaGauges& replica,
       "Revisions the primary is known to have that this replica has not.",
       static_cast<double>(replica.lag_revisions)));
   families->push_back(Gauge("importai_replica_lag_seconds",
-                            "How long ago the oldest revision not applied yet "
-                            "was committed; 0 when caught up.",
+                            "While behind the primary's last known head: how "
+                            "long ago the last revision applied was committed; "
+                            "0 when caught up with what the primary was last "
+                            "known to have (see importai_replica_connected).",
                             replica.lag_seconds));
   families->push_back(Counter("importai_replica_applied_total",
                               "Revisions applied from the primary since start.",

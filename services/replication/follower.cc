@@ -33,13 +33,13 @@ std::shared_ptr<grpc::ChannelCredentials> PrimaryCredentials(
 std::shared_ptr<grpc::Channel> PrimaryChannel(const FollowerOptions& options) {
   grpc::ChannelArguments args;
   // A primary that vanishes without closing the connection is noticed by
-  // keepalive (the server admits pings every 10 s).
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10'000);
+  // keepalive (the server admits pings every 10 s; 30 s leaves a margin).
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30'000);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5'000);
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  // Issues and snapshot messages are far over gRPC's 4 MB default only in
-  // pathological cases; allow what the primary may ingest.
-  args.SetMaxReceiveMessageSize(64 << 20);
+  // An event is one issue, which the primary's --max_ingest_bytes bounds,
+  // not a limit of the replica's: whatever the primary stored must pass.
+  args.SetMaxReceiveMessageSize(-1);
   // Reconnect attempts are this class's own backoff.
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1'000);
   return grpc::CreateCustomChannel(options.primary,
@@ -183,6 +183,7 @@ absl::Status Follower::FollowOnce() {
   if (!asked.ok()) return FromGrpc(asked, "primary's GetFeedInfo");
   const int64_t head = store_.HeadRevision();
   if (head > info.head_revision()) {
+    SetDiverged(true);
     return absl::FailedPreconditionError(absl::StrCat(
         "this replica's head revision ", head, " is past the primary's ",
         info.head_revision(),
@@ -193,7 +194,20 @@ absl::Status Follower::FollowOnce() {
     absl::Status copied = Bootstrap();
     if (!copied.ok()) return copied;
   }
-  return Follow(store_.HeadRevision() + 1);
+  // The replica's newest log entry, when the primary still keeps that
+  // revision: following starts there, so the two can be compared.
+  const int64_t now_head = store_.HeadRevision();
+  std::optional<v1::WatchIssuesResponse> newest;
+  if (now_head > 0 && now_head >= info.oldest_revision() &&
+      now_head >= store_.OldestRevision()) {
+    absl::StatusOr<std::vector<v1::WatchIssuesResponse>> entries =
+        store_.ReadRevisions(now_head, 1);
+    if (!entries.ok()) return entries.status();
+    if (!entries->empty() && entries->front().revision() == now_head) {
+      newest = std::move(entries->front());
+    }
+  }
+  return Follow(newest.has_value() ? now_head : now_head + 1, newest);
 }
 
 absl::Status Follower::Bootstrap() {
@@ -247,7 +261,8 @@ absl::Status Follower::Bootstrap() {
   });
 }
 
-absl::Status Follower::Follow(int64_t start_revision) {
+absl::Status Follower::Follow(int64_t start_revision,
+                              std::optional<v1::WatchIssuesResponse> newest) {
   grpc::ClientContext context;
   v1::WatchIssuesRequest request;
   request.set_start_revision(start_revision);
@@ -271,13 +286,13 @@ absl::Status Follower::Follow(int64_t start_revision) {
     absl::Status applied;
     std::vector<v1::WatchIssuesResponse> batch;
     while (inbox.Take(kReplicaApplyBatch, &batch)) {
-      SetConnected(true);
-      applied = Apply(batch);
+      applied = Apply(batch, newest);
       if (!applied.ok()) {
         inbox.Close();
         context.TryCancel();
         break;
       }
+      SetConnected(true);
     }
     reading.join();
     grpc::Status ended = reader->Finish();
@@ -286,21 +301,38 @@ absl::Status Follower::Follow(int64_t start_revision) {
   });
 }
 
-absl::Status Follower::Apply(const std::vector<v1::WatchIssuesResponse>& batch) {
+absl::Status Follower::Apply(
+    const std::vector<v1::WatchIssuesResponse>& batch,
+    std::optional<v1::WatchIssuesResponse>& newest) {
   std::vector<v1::WatchIssuesResponse> changes;
   int64_t progress = 0;
   for (const v1::WatchIssuesResponse& event : batch) {
     if (event.type() == v1::EVENT_TYPE_PROGRESS) {
       progress = std::max(progress, event.revision());
-    } else {
-      changes.push_back(event);
+      continue;
     }
+    if (newest.has_value() && event.revision() == newest->revision()) {
+      // Byte for byte: the replica stored the event as the primary sent it.
+      if (event.SerializeAsString() != newest->SerializeAsString()) {
+        SetDiverged(true);
+        return absl::FailedPreconditionError(absl::StrCat(
+            "revision ", event.revision(),
+            " on this replica differs from the primary's: the two hold "
+            "different histories (was the primary restored from an older "
+            "backup, or this data directory made for another archive?); "
+            "start the replica on an empty data directory"));
+      }
+      newest.reset();
+      SetDiverged(false);
+    }
+    changes.push_back(event);
   }
   if (!changes.empty()) {
-    IMPORTAI_RETURN_IF_ERROR(store_.ApplyEvents(changes).status());
+    const int64_t before = store_.HeadRevision();
+    IMPORTAI_ASSIGN_OR_RETURN(const int64_t head, store_.ApplyEvents(changes));
     {
       absl::MutexLock lock(&mu_);
-      applied_ += changes.size();
+      applied_ += static_cast<uint64_t>(head - before);
     }
     Learn(changes.back().revision(), CommitTime(changes.back()));
   }
@@ -323,6 +355,14 @@ void Follower::Learn(int64_t primary_head, std::optional<absl::Time> committed) 
       behind_since_ = absl::Now();
       lag_known_ = false;
     }
+  }
+  UpdateServing();
+}
+
+void Follower::SetDiverged(bool diverged) {
+  {
+    absl::MutexLock lock(&mu_);
+    diverged_ = diverged;
   }
   UpdateServing();
 }
@@ -350,6 +390,7 @@ ReplicaStatus Follower::StatusLocked() {
   }
   status.applied = applied_;
   status.bootstraps = bootstraps_;
+  status.diverged = diverged_;
   return status;
 }
 
@@ -365,7 +406,8 @@ void Follower::UpdateServing() {
     const ReplicaStatus status = StatusLocked();
     // Behind by revisions whose commit times it has not seen, it cannot
     // tell how far: not serving until the first of them arrives.
-    serving = ever_connected_ && lag_known_ && status.lag <= options_.max_lag;
+    serving = ever_connected_ && !diverged_ && lag_known_ &&
+              status.lag <= options_.max_lag;
     if (serving == serving_) return;
     serving_ = serving;
     log::Write(log::Level::kWarning,

@@ -49,6 +49,8 @@ struct ReplicaStatus {
   absl::Duration lag = absl::ZeroDuration();
   uint64_t applied = 0;  // revisions applied since start
   uint64_t bootstraps = 0;
+  // Its history is not a prefix of the primary's: it stopped applying.
+  bool diverged = false;
 };
 
 // Keeps a replica's store a copy of its primary's: one thread follows the
@@ -87,15 +89,21 @@ class Follower {
   // until the stream ends. OK only when stopping.
   absl::Status FollowOnce();
   absl::Status Bootstrap();
-  absl::Status Follow(int64_t start_revision);
+  // Follows from `start_revision`; `newest`, when set, is the replica's own
+  // entry at that revision, which the primary's must equal.
+  absl::Status Follow(int64_t start_revision,
+                      std::optional<v1::WatchIssuesResponse> newest);
   // Applies the changes of `batch` in one write and learns from its
-  // PROGRESS events.
-  absl::Status Apply(const std::vector<v1::WatchIssuesResponse>& batch);
+  // PROGRESS events; checks (and then clears) `newest` when its revision
+  // comes: FAILED_PRECONDITION when the primary's differs.
+  absl::Status Apply(const std::vector<v1::WatchIssuesResponse>& batch,
+                     std::optional<v1::WatchIssuesResponse>& newest);
   // Runs `call` with a context that Stop() cancels.
   template <typename Call>
   auto WithContext(grpc::ClientContext& context, Call call);
   void Learn(int64_t primary_head, std::optional<absl::Time> committed)
       ABSL_LOCKS_EXCLUDED(mu_);
+  void SetDiverged(bool diverged) ABSL_LOCKS_EXCLUDED(mu_);
   // Returns whether it was connected before.
   bool SetConnected(bool connected) ABSL_LOCKS_EXCLUDED(mu_);
   // Recomputes serving; tells on_serving_ if it changed.
@@ -122,6 +130,7 @@ class Follower {
   // when it learned it was behind.
   bool lag_known_ ABSL_GUARDED_BY(mu_) = true;
   uint64_t applied_ ABSL_GUARDED_BY(mu_) = 0;
+  bool diverged_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t bootstraps_ ABSL_GUARDED_BY(mu_) = 0;
   std::thread thread_;
 };

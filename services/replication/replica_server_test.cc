@@ -198,6 +198,31 @@ TEST_F(ReplicaServerTest, AReadWaitsForItsRevisionUntilTheDeadline) {
   EXPECT_EQ(next_issue.number(), 902);
 }
 
+TEST_F(ReplicaServerTest, AReplicaOfAnotherHistoryStopsAndSaysSo) {
+  IngestMany(901, 2);
+  StartReplica(server_->address());
+  const std::string kept = GetIssue(*replica_archive_, 901, 2).SerializeAsString();
+  // Another primary whose revisions 1 and 2 are other changes (as after a
+  // restore from an older backup and new ingests).
+  importai::testing::TempDir other_dir;
+  testing::TestServer other;
+  other.Start(other_dir.path(), {}, Options());
+  auto other_ingest = v1::IngestService::NewStub(other.channel);
+  for (int number : {901, 902}) {
+    v1::IngestIssuesRequest request;
+    request.set_text(importai::testing::SampleIssueText(number, 7));
+    v1::IngestIssuesResponse response;
+    grpc::ClientContext context;
+    ASSERT_TRUE(other_ingest->IngestIssues(&context, request, &response).ok());
+  }
+  StartReplica(other.server->address());
+  ASSERT_TRUE(WaitUntil(
+      [&] { return replica_.server->follower()->Status().diverged; }));
+  EXPECT_EQ(Health(*replica_.channel, ""), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(GetIssue(*replica_archive_, 901, 0).SerializeAsString(), kept);
+  EXPECT_EQ(replica_.store->HeadRevision(), 2);
+}
+
 TEST_F(ReplicaServerTest, AMalformedMinimumRevisionIsRefused) {
   v1::ListIssuesRequest request;
   v1::ListIssuesResponse response;
