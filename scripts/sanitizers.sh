@@ -50,6 +50,7 @@ case "$mode" in
     logs="$PWD/$dir/sanitizer-logs"
     rm -rf "$logs" && mkdir -p "$logs"
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:log_path=$logs/asan"
+    export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan"
     # Left out: deploy_image_packages checks which Debian packages the
     # binaries link, which an instrumented build (libasan, libubsan) cannot
