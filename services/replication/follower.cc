@@ -46,11 +46,6 @@ std::shared_ptr<grpc::Channel> PrimaryChannel(const FollowerOptions& options) {
                                    PrimaryCredentials(options), args);
 }
 
-absl::Status FromGrpc(const grpc::Status& status, absl::string_view what) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      absl::StrCat(what, ": ", status.error_message()));
-}
-
 absl::Time CommitTime(const v1::WatchIssuesResponse& event) {
   return absl::FromUnixNanos(
       TimeUtil::TimestampToNanoseconds(event.commit_time()));
@@ -180,7 +175,7 @@ absl::Status Follower::FollowOnce() {
   grpc::Status asked = WithContext(context, [&] {
     return archive_->GetFeedInfo(&context, v1::GetFeedInfoRequest(), &info);
   });
-  if (!asked.ok()) return FromGrpc(asked, "primary's GetFeedInfo");
+  if (!asked.ok()) return FromGrpcStatus(asked, "primary's GetFeedInfo");
   const int64_t head = store_.HeadRevision();
   if (head > info.head_revision()) {
     SetDiverged(true);
@@ -246,7 +241,7 @@ absl::Status Follower::Bootstrap() {
       }
     }
     grpc::Status ended = reader->Finish();
-    if (!ended.ok()) return FromGrpc(ended, "primary's StreamSnapshot");
+    if (!ended.ok()) return FromGrpcStatus(ended, "primary's StreamSnapshot");
     if (!finished) {
       return absl::UnavailableError(
           "the primary's snapshot ended before its last message");
@@ -297,16 +292,16 @@ absl::Status Follower::Follow(int64_t start_revision,
     reading.join();
     grpc::Status ended = reader->Finish();
     if (!applied.ok()) return applied;
-    return FromGrpc(ended, "primary's WatchIssues");
+    return FromGrpcStatus(ended, "primary's WatchIssues");
   });
 }
 
 absl::Status Follower::Apply(
-    const std::vector<v1::WatchIssuesResponse>& batch,
+    std::vector<v1::WatchIssuesResponse>& batch,
     std::optional<v1::WatchIssuesResponse>& newest) {
   std::vector<v1::WatchIssuesResponse> changes;
   int64_t progress = 0;
-  for (const v1::WatchIssuesResponse& event : batch) {
+  for (v1::WatchIssuesResponse& event : batch) {
     if (event.type() == v1::EVENT_TYPE_PROGRESS) {
       progress = std::max(progress, event.revision());
       continue;
@@ -325,7 +320,7 @@ absl::Status Follower::Apply(
       newest.reset();
       SetDiverged(false);
     }
-    changes.push_back(event);
+    changes.push_back(std::move(event));
   }
   if (!changes.empty()) {
     const int64_t before = store_.HeadRevision();

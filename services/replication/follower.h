@@ -93,10 +93,10 @@ class Follower {
   // entry at that revision, which the primary's must equal.
   absl::Status Follow(int64_t start_revision,
                       std::optional<v1::WatchIssuesResponse> newest);
-  // Applies the changes of `batch` in one write and learns from its
-  // PROGRESS events; checks (and then clears) `newest` when its revision
+  // Applies the changes of `batch` (moved out of it) in one write and learns
+  // from its PROGRESS events; checks (and then clears) `newest` when its revision
   // comes: FAILED_PRECONDITION when the primary's differs.
-  absl::Status Apply(const std::vector<v1::WatchIssuesResponse>& batch,
+  absl::Status Apply(std::vector<v1::WatchIssuesResponse>& batch,
                      std::optional<v1::WatchIssuesResponse>& newest);
   // Runs `call` with a context that Stop() cancels.
   template <typename Call>
